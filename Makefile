@@ -1,0 +1,63 @@
+# Two commands do everything: `make run` and `make test` (see README.md).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Local runs use DEBUG; a real deployment sets its own environment. The test
+# settings live in pyproject.toml ([tool.pytest.ini_options] env).
+RUN_ENV := DEBUG=1
+# `make run` serves SQLite; point it elsewhere with RUN_DATABASE_URL=postgres://...
+RUN_DATABASE_URL ?= sqlite:///$(CURDIR)/db.sqlite3
+
+.PHONY: run test install migrate content lint format check-migrations pytest-sqlite pytest-postgres clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: $(STAMP)
+	env DATABASE_URL=$(RUN_DATABASE_URL) $(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+
+content: migrate
+	env DATABASE_URL=$(RUN_DATABASE_URL) $(RUN_ENV) $(BIN)/python manage.py load_reference
+
+## make run: install, migrate the database (SQLite unless RUN_DATABASE_URL), load the reference content, serve on http://$(HOST):$(PORT)
+run: content
+	env DATABASE_URL=$(RUN_DATABASE_URL) $(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+check-migrations: $(STAMP)
+	env -u DATABASE_URL $(RUN_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+pytest-sqlite: $(STAMP)
+	@echo "== test suite on SQLite =="
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+pytest-postgres: $(STAMP)
+	@case "$$DATABASE_URL" in \
+	  postgres://*|postgresql://*) \
+	    echo "== test suite on PostgreSQL ($${DATABASE_URL%%\?*}) =="; \
+	    $(BIN)/pytest $(PYTEST_ARGS);; \
+	  *) echo "== PostgreSQL run skipped: DATABASE_URL does not point to PostgreSQL ==";; \
+	esac
+
+## make test: migrations check, ruff, the suite on SQLite, and on PostgreSQL when DATABASE_URL points to one
+test: check-migrations lint pytest-sqlite pytest-postgres
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

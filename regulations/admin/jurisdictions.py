@@ -1,0 +1,58 @@
+"""Curator admin for jurisdictions, memberships, authorities and topics."""
+
+from django.contrib import admin
+
+from regulations.models import Authority, Jurisdiction, Membership, Topic
+
+from .widgets import HttpsUrlMixin, PrefetchedAutocompleteInlineMixin
+
+
+class MembershipInline(HttpsUrlMixin, PrefetchedAutocompleteInlineMixin, admin.TabularInline):
+    model = Membership
+    fk_name = "member"
+    extra = 0
+    fields = ["body", "role", "since", "until", "source_url", "note"]
+    autocomplete_fields = ["body"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("member", "body")
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "original_name", "kind", "parent", "region"]
+    list_filter = ["kind", "region"]
+    search_fields = ["code", "name", "original_name"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    inlines = [MembershipInline]
+    list_per_page = 100
+
+
+@admin.register(Membership)
+class MembershipAdmin(HttpsUrlMixin, admin.ModelAdmin):
+    list_display = ["member", "body", "role", "since", "until"]
+    list_filter = ["role", ("body", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["member__code", "member__name", "body__code", "body__name"]
+    list_select_related = ["member", "body"]
+    autocomplete_fields = ["member", "body"]
+
+
+@admin.register(Authority)
+class AuthorityAdmin(admin.ModelAdmin):
+    list_display = ["name", "abbreviation", "jurisdiction"]
+    list_filter = [("jurisdiction", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "abbreviation", "slug"]
+    list_select_related = ["jurisdiction"]
+    autocomplete_fields = ["jurisdiction"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "order"]
+    list_filter = ["parent"]
+    search_fields = ["name", "slug", "description"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    prepopulated_fields = {"slug": ["name"]}

@@ -1,0 +1,83 @@
+"""Curator admin for firms, their markets and public records, and assessments."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from regulations.models import Assessment, Company, Market, PublicRecord
+
+from .widgets import HttpsUrlMixin, PrefetchedAutocompleteInlineMixin
+
+
+class MarketInline(PrefetchedAutocompleteInlineMixin, admin.TabularInline):
+    model = Market
+    extra = 0
+    fields = ["jurisdiction", "status", "since"]
+    autocomplete_fields = ["jurisdiction"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("company", "jurisdiction")
+
+
+class PublicRecordInline(HttpsUrlMixin, PrefetchedAutocompleteInlineMixin, admin.StackedInline):
+    model = PublicRecord
+    extra = 0
+    fields = [
+        ("kind", "date"),
+        ("jurisdiction", "rule"),
+        "issuer",
+        "description",
+        "source_url",
+        "internal_note",
+    ]
+    autocomplete_fields = ["jurisdiction", "rule"]
+    classes = ["collapse"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("company")
+
+
+@admin.register(Company)
+class CompanyAdmin(HttpsUrlMixin, admin.ModelAdmin):
+    list_display = ["name", "original_name", "segment", "hq_city", "hq_country"]
+    list_filter = ["segment"]
+    search_fields = ["name", "original_name", "slug"]
+    list_select_related = ["hq_country"]
+    autocomplete_fields = ["hq_country"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MarketInline, PublicRecordInline]
+
+
+@admin.register(PublicRecord)
+class PublicRecordAdmin(HttpsUrlMixin, admin.ModelAdmin):
+    list_display = ["company", "kind", "jurisdiction", "date", "issuer"]
+    list_filter = ["kind", ("company", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["description", "issuer", "source_url", "company__name"]
+    list_select_related = ["company", "jurisdiction"]
+    autocomplete_fields = ["company", "jurisdiction", "rule"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(HttpsUrlMixin, SimpleHistoryAdmin):
+    list_display = [
+        "company",
+        "requirement",
+        "status",
+        "visibility",
+        "is_sample",
+        "assessed_on",
+        "assessed_by",
+    ]
+    list_filter = ["status", "visibility", "is_sample", ("company", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["company__name", "requirement__reference", "requirement__rule__short_name", "evidence"]
+    list_select_related = ["company", "requirement__rule", "assessed_by"]
+    autocomplete_fields = ["company", "requirement"]
+    show_full_result_count = False
+
+
+@admin.register(Market)
+class MarketAdmin(admin.ModelAdmin):
+    list_display = ["company", "jurisdiction", "status", "since"]
+    list_filter = ["status", ("jurisdiction", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["company__name", "jurisdiction__code", "jurisdiction__name"]
+    list_select_related = ["company", "jurisdiction"]
+    autocomplete_fields = ["company", "jurisdiction"]

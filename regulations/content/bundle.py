@@ -1,0 +1,176 @@
+"""Read every content file and check that they agree with each other."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .companies import Company, Record, read_company_file
+from .entries import CODE, SLUG, Entry, Problems, read_yaml
+from .rules import Authority, Rule, read_rule_file
+
+KINDS = {"union", "treaty_body"}
+ROLES = {"member", "eea_efta", "party_1958", "party_1998"}
+
+
+@dataclass
+class Topic:
+    slug: str
+    name: str
+    description: str
+    parent: str
+    order: int
+
+
+@dataclass
+class Body:
+    code: str
+    name: str
+    kind: str
+    region: str
+    description: str
+
+
+@dataclass
+class Subdivision:
+    code: str
+    name: str
+    original_name: str
+
+
+@dataclass
+class Membership:
+    member: str
+    body: str
+    role: str
+    since: dt.date | None
+    until: dt.date | None
+    source_url: str
+    note: str
+
+
+@dataclass
+class Content:
+    topics: list[Topic] = field(default_factory=list)
+    bodies: list[Body] = field(default_factory=list)
+    subdivisions: list[Subdivision] = field(default_factory=list)
+    regions: dict[str, str] = field(default_factory=dict)
+    memberships: list[Membership] = field(default_factory=list)
+    authorities: dict[str, Authority] = field(default_factory=dict)
+    rules: list[Rule] = field(default_factory=list)
+    companies: list[Company] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+
+
+def read_topics(path: Path, problems: Problems) -> list[Topic]:
+    topics: list[Topic] = []
+
+    def walk(items, parent: str) -> None:
+        for data in items or []:
+            e = Entry(data, f"{path.name} topic", problems, {"slug", "name", "description", "children"})
+            topics.append(
+                Topic(
+                    slug=e.pattern("slug", SLUG),
+                    name=e.text("name"),
+                    description=e.text("description", required=False),
+                    parent=parent,
+                    order=len(topics),
+                )
+            )
+            walk(e.items("children"), topics[-1].slug)
+
+    walk(read_yaml(path), "")
+    return topics
+
+
+def read_jurisdictions(path: Path, content: Content, problems: Problems) -> None:
+    e = Entry(read_yaml(path), path.name, problems, {"bodies", "subdivisions", "regions", "memberships"})
+    for i, data in enumerate(e.items("bodies"), 1):
+        b = Entry(data, f"{path.name} body {i}", problems, {"code", "name", "kind", "region", "description"})
+        content.bodies.append(
+            Body(
+                code=b.pattern("code", CODE),
+                name=b.text("name"),
+                kind=b.text("kind", choices=KINDS),
+                region=b.text("region", required=False),
+                description=b.text("description", required=False),
+            )
+        )
+    for i, data in enumerate(e.items("subdivisions"), 1):
+        s = Entry(data, f"{path.name} subdivision {i}", problems, {"code", "name", "original_name"})
+        content.subdivisions.append(
+            Subdivision(s.pattern("code", CODE), s.text("name"), s.text("original_name", required=False))
+        )
+    for region, codes in (e.data.get("regions") or {}).items():
+        for code in codes:
+            content.regions[str(code)] = str(region)
+    for i, data in enumerate(e.items("memberships"), 1):
+        where = f"{path.name} membership {i}"
+        m = Entry(data, where, problems, {"member", "body", "role", "since", "until", "source_url", "note"})
+        membership = Membership(
+            member=m.pattern("member", CODE),
+            body=m.pattern("body", CODE),
+            role=m.text("role", choices=ROLES),
+            since=m.date("since"),
+            until=m.date("until"),
+            source_url=m.text("source_url"),
+            note=m.text("note", required=False),
+        )
+        if membership.since and membership.until and membership.until < membership.since:
+            problems.add(where, "until is before since")
+        content.memberships.append(membership)
+
+
+def read_content(root: Path) -> Content:
+    """Read all of ``root`` (the fixtures folder); raise ContentError listing every problem."""
+    problems = Problems()
+    content = Content(topics=read_topics(root / "topics.yaml", problems))
+    read_jurisdictions(root / "jurisdictions.yaml", content, problems)
+    for path in sorted((root / "rules").glob("*.yaml")):
+        rule_file = read_rule_file(path, problems)
+        for authority in rule_file.authorities:
+            known = content.authorities.setdefault(authority.slug, authority)
+            if known != authority:
+                problems.add(path.name, f"authority {authority.slug!r} differs from its definition elsewhere")
+        content.rules.extend(rule_file.rules)
+    company_file = read_company_file(root / "companies.yaml", problems)
+    content.companies, content.records = company_file.companies, company_file.records
+    cross_check(content, problems)
+    problems.raise_any()
+    return content
+
+
+def duplicates(values) -> list:
+    values = list(values)
+    return sorted({v for v in values if values.count(v) > 1})
+
+
+def cross_check(content: Content, problems: Problems) -> None:
+    topics = {t.slug for t in content.topics}
+    rules = {r.slug for r in content.rules}
+    companies = {c.slug for c in content.companies}
+    for slug in duplicates(t.slug for t in content.topics):
+        problems.add("topics.yaml", f"topic {slug!r} defined twice")
+    for slug in duplicates(r.slug for r in content.rules):
+        problems.add("rules", f"rule {slug!r} defined twice")
+    for slug in duplicates(c.slug for c in content.companies):
+        problems.add("companies.yaml", f"company {slug!r} defined twice")
+    citations = [(r.jurisdiction, r.citation) for r in content.rules if r.citation]
+    for jurisdiction, citation in duplicates(citations):
+        problems.add("rules", f"citation {citation!r} used twice in {jurisdiction}")
+    for rule in content.rules:
+        where = f"{rule.origin} ({rule.slug})"
+        for topic in rule.topics:
+            if topic not in topics:
+                problems.add(where, f"unknown topic {topic!r}")
+        if rule.authority and rule.authority not in content.authorities:
+            problems.add(where, f"unknown authority {rule.authority!r}")
+        for relation in rule.relations:
+            if relation.target not in rules or relation.target == rule.slug:
+                problems.add(where, f"relation to unknown rule {relation.target!r}")
+    for record in content.records:
+        if record.company not in companies:
+            problems.add("companies.yaml", f"record for unknown company {record.company!r}")
+        if record.rule and record.rule not in rules:
+            problems.add("companies.yaml", f"record names unknown rule {record.rule!r}")

@@ -1,0 +1,280 @@
+"""Write the reference content into the database.
+
+By default only what is missing is created, so a curator's edits survive
+``make run``; ``sync=True`` also brings existing records back to the fixtures.
+Either way the whole load is one transaction: a problem anywhere changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from regulations import models as m
+
+from . import companies as company_content
+from . import rules as rule_content
+from .bundle import Content, read_content
+from .countries import countries, subdivision_country
+from .entries import ContentError
+
+CHANGE_REASON = "Loaded from the reference content"
+
+
+@dataclass
+class LoadReport:
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+
+    def lines(self) -> list[str]:
+        names = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
+        return [
+            f"{name}: {self.created[name]} created, {self.updated[name]} updated, "
+            f"{self.unchanged[name]} unchanged"
+            for name in names
+        ]
+
+    @property
+    def changed(self) -> int:
+        return sum(self.created.values()) + sum(self.updated.values())
+
+
+class Loader:
+    def __init__(self, content: Content, *, sync: bool):
+        self.content, self.sync = content, sync
+        self.report = LoadReport()
+        self.problems: list[str] = []
+        self.jurisdictions: dict[str, m.Jurisdiction] = {}
+        self.topics: dict[str, m.Topic] = {}
+        self.authorities: dict[str, m.Authority] = {}
+        self.rules: dict[str, m.Rule] = {}
+        self.companies: dict[str, m.Company] = {}
+
+    def upsert(self, model: type[models.Model], lookup: dict, values: dict) -> models.Model:
+        """Create the object if missing; with ``sync``, bring its fields to ``values``."""
+        label = model._meta.verbose_name_plural
+        obj = model._default_manager.filter(**lookup).first()
+        if obj is None:
+            obj = model(**lookup, **values)
+            self.save(obj, label, self.report.created)
+        elif self.sync and any(getattr(obj, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(obj, name, value)
+            self.save(obj, label, self.report.updated)
+        else:
+            self.report.unchanged[label] += 1
+        return obj
+
+    def save(self, obj: models.Model, label: str, counter: Counter) -> None:
+        try:
+            obj.full_clean()
+        except ValidationError as error:
+            self.problems.append(f"{label} {obj}: {'; '.join(error.messages)}")
+            return
+        obj._change_reason = CHANGE_REASON
+        obj.save()
+        counter[label] += 1
+
+    def jurisdiction(self, code: str, where: str) -> m.Jurisdiction | None:
+        if not code:
+            return None
+        found = self.jurisdictions.get(code)
+        if found is None:
+            self.problems.append(f"{where}: unknown jurisdiction {code!r}")
+        return found
+
+    def set_topics(self, rule: m.Rule, slugs: list[str], created: bool) -> None:
+        wanted = {self.topics[slug] for slug in slugs if slug in self.topics}
+        if created or (self.sync and set(rule.topics.all()) != wanted):
+            rule.topics.set(wanted)
+
+    def load(self) -> LoadReport:
+        self.load_jurisdictions()
+        self.load_topics()
+        self.load_authorities()
+        for rule in self.content.rules:
+            self.load_rule(rule)
+        for rule in self.content.rules:
+            self.load_relations(rule)
+        for company in self.content.companies:
+            self.load_company(company)
+        for record in self.content.records:
+            self.load_record(record)
+        if self.problems:
+            raise ContentError("\n".join(self.problems))
+        return self.report
+
+    def load_jurisdictions(self) -> None:
+        regions = self.content.regions
+        for country in countries():
+            values = {
+                "name": country.name,
+                "original_name": country.original_name,
+                "kind": m.JurisdictionKind.COUNTRY,
+                "region": regions.get(country.code, ""),
+            }
+            self.jurisdictions[country.code] = self.upsert(m.Jurisdiction, {"code": country.code}, values)
+        for body in self.content.bodies:
+            values = {
+                "name": body.name,
+                "kind": body.kind,
+                "region": body.region,
+                "description": body.description,
+            }
+            self.jurisdictions[body.code] = self.upsert(m.Jurisdiction, {"code": body.code}, values)
+        for sub in self.content.subdivisions:
+            parent = self.jurisdiction(subdivision_country(sub.code) or "", f"subdivision {sub.code}")
+            if parent is None:
+                continue
+            values = {
+                "name": sub.name,
+                "original_name": sub.original_name,
+                "kind": m.JurisdictionKind.SUBDIVISION,
+                "parent": parent,
+                "region": parent.region,
+            }
+            self.jurisdictions[sub.code] = self.upsert(m.Jurisdiction, {"code": sub.code}, values)
+        for membership in self.content.memberships:
+            where = f"membership {membership.member} in {membership.body}"
+            member = self.jurisdiction(membership.member, where)
+            body = self.jurisdiction(membership.body, where)
+            if member and body:
+                lookup = {"member": member, "body": body, "role": membership.role, "since": membership.since}
+                values = {
+                    "until": membership.until,
+                    "source_url": membership.source_url,
+                    "note": membership.note,
+                }
+                self.upsert(m.Membership, lookup, values)
+
+    def load_topics(self) -> None:
+        for topic in self.content.topics:
+            values = {
+                "name": topic.name,
+                "description": topic.description,
+                "parent": self.topics.get(topic.parent),
+                "order": topic.order,
+            }
+            self.topics[topic.slug] = self.upsert(m.Topic, {"slug": topic.slug}, values)
+
+    def load_authorities(self) -> None:
+        for authority in self.content.authorities.values():
+            values = {
+                "name": authority.name,
+                "abbreviation": authority.abbreviation,
+                "jurisdiction": self.jurisdiction(authority.jurisdiction, f"authority {authority.slug}"),
+            }
+            self.authorities[authority.slug] = self.upsert(m.Authority, {"slug": authority.slug}, values)
+
+    def load_rule(self, rule: rule_content.Rule) -> None:
+        jurisdiction = self.jurisdiction(rule.jurisdiction, f"rule {rule.slug}")
+        if jurisdiction is None:
+            return
+        existed = m.Rule.objects.filter(slug=rule.slug).exists()
+        values = {
+            "jurisdiction": jurisdiction,
+            "authority": self.authorities.get(rule.authority),
+            "title": rule.title,
+            "original_title": rule.original_title,
+            "short_name": rule.short_name,
+            "citation": rule.citation,
+            "instrument": rule.instrument,
+            "level_min": rule.level_min,
+            "level_max": rule.level_max,
+            "vehicle_categories": rule.vehicle_categories,
+            "adopted_on": rule.adopted_on,
+            "applies_from": rule.applies_from,
+            "applies_until": rule.applies_until,
+            "summary": rule.summary,
+            "internal_notes": rule.internal_notes,
+            "state": rule.state,
+            "last_reviewed_on": rule.reviewed_on,
+        }
+        obj = self.upsert(m.Rule, {"slug": rule.slug}, values)
+        if obj.pk is None:
+            return
+        self.rules[rule.slug] = obj
+        self.set_topics(obj, rule.topics, created=not existed)
+        for order, source in enumerate(rule.sources):
+            values = {
+                "title": source.title,
+                "publisher": source.publisher,
+                "language": source.language,
+                "official": source.official,
+                "order": order,
+            }
+            self.upsert(m.Source, {"rule": obj, "url": source.url}, values)
+        for order, requirement in enumerate(rule.requirements):
+            values = {
+                "reference": requirement.reference,
+                "kind": requirement.kind,
+                "obligation": requirement.obligation,
+                "deadline": requirement.deadline,
+                "evidence": requirement.evidence,
+                "order": order,
+                "reference_checked": requirement.reference_checked,
+                "internal_note": requirement.internal_note,
+            }
+            self.upsert(m.Requirement, {"rule": obj, "key": requirement.key}, values)
+
+    def load_relations(self, rule: rule_content.Rule) -> None:
+        source = self.rules.get(rule.slug)
+        for relation in rule.relations:
+            target = self.rules.get(relation.target)
+            if source and target:
+                lookup = {"from_rule": source, "to_rule": target, "kind": relation.kind}
+                values = {"applies_from": relation.applies_from, "note": relation.note}
+                self.upsert(m.RuleRelation, lookup, values)
+
+    def load_company(self, company: company_content.Company) -> None:
+        values = {
+            "name": company.name,
+            "original_name": company.original_name,
+            "segment": company.segment,
+            "hq_city": company.hq_city,
+            "hq_country": self.jurisdiction(company.hq_country, f"company {company.slug}"),
+            "website": company.website,
+            "listings": company.listings,
+            "summary": company.summary,
+            "internal_notes": company.internal_notes,
+        }
+        obj = self.upsert(m.Company, {"slug": company.slug}, values)
+        if obj.pk is None:
+            return
+        self.companies[company.slug] = obj
+        for market in company.markets:
+            jurisdiction = self.jurisdiction(market.jurisdiction, f"company {company.slug} market")
+            if jurisdiction:
+                lookup = {"company": obj, "jurisdiction": jurisdiction}
+                self.upsert(m.Market, lookup, {"status": market.status, "since": market.since})
+
+    def load_record(self, record: company_content.Record) -> None:
+        company = self.companies.get(record.company)
+        if company is None:
+            return
+        lookup = {
+            "company": company,
+            "kind": record.kind,
+            "jurisdiction": self.jurisdiction(record.jurisdiction, f"record of {record.company}"),
+            "source_url": record.source_url,
+            "date": record.date,
+        }
+        values = {
+            "rule": self.rules.get(record.rule),
+            "issuer": record.issuer,
+            "description": record.description,
+            "internal_note": record.internal_note,
+        }
+        self.upsert(m.PublicRecord, lookup, values)
+
+
+def load_reference(root: Path, *, sync: bool = False) -> LoadReport:
+    """Load ``root`` (the fixtures folder); raise ContentError, changing nothing, on any problem."""
+    content = read_content(root)
+    with transaction.atomic():
+        return Loader(content, sync=sync).load()

@@ -1,0 +1,311 @@
+"""Rules, their requirements, sources and relations to one another."""
+
+import datetime as dt
+
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from simple_history.models import HistoricalRecords
+
+from .jurisdictions import Authority, Jurisdiction, Topic
+
+MAX_SAE_LEVEL = 5
+
+
+class Instrument(models.TextChoices):
+    LAW = "law", "Law"
+    REGULATION = "regulation", "Regulation"
+    TECHNICAL_STANDARD = "technical_standard", "Technical standard"
+    GUIDANCE = "guidance", "Guidance"
+    BILL = "bill", "Bill or proposal"
+
+
+class CurationState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+
+
+class LegalStatus(models.TextChoices):
+    """Derived from a rule's dates on a given day; never stored."""
+
+    PROPOSED = "proposed", "Proposed"
+    ADOPTED = "adopted", "Adopted, not yet applicable"
+    IN_FORCE = "in_force", "In force"
+    REPEALED = "repealed", "Repealed"
+    UNDETERMINED = "undetermined", "Date of application not recorded"
+
+
+def legal_status_expression(date: dt.date) -> Case:
+    """The legal status of each rule on ``date``, as one SQL expression.
+
+    The order of the branches is the definition: a rule past its end date is
+    repealed; a bill is only ever proposed; a rule whose obligations have
+    started is in force; one not yet made on ``date`` is proposed; one made but
+    not yet applying is adopted. Without a date of application the status is
+    undetermined until a curator records it.
+    """
+    return Case(
+        When(applies_until__lte=date, then=Value(LegalStatus.REPEALED)),
+        When(instrument=Instrument.BILL, then=Value(LegalStatus.PROPOSED)),
+        When(applies_from__lte=date, then=Value(LegalStatus.IN_FORCE)),
+        When(adopted_on__gt=date, then=Value(LegalStatus.PROPOSED)),
+        When(applies_from__gt=date, then=Value(LegalStatus.ADOPTED)),
+        default=Value(LegalStatus.UNDETERMINED),
+        output_field=models.CharField(),
+    )
+
+
+class RuleQuerySet(models.QuerySet):
+    def published(self):
+        """What every public page, export, feed and API response starts from."""
+        return self.filter(state=CurationState.PUBLISHED)
+
+    def with_legal_status(self, date: dt.date):
+        """Annotate ``legal_status`` as of ``date``."""
+        return self.annotate(legal_status=legal_status_expression(date))
+
+    def with_status_on(self, status: str, date: dt.date):
+        return self.alias(_legal_status=legal_status_expression(date)).filter(_legal_status=status)
+
+    def in_force_on(self, date: dt.date):
+        """Rules whose obligations bind on ``date`` (same answer as the IN_FORCE branch, index-friendly)."""
+        return (
+            self.exclude(instrument=Instrument.BILL)
+            .filter(applies_from__lte=date)
+            .filter(Q(applies_until__isnull=True) | Q(applies_until__gt=date))
+        )
+
+    def repealed_on(self, date: dt.date):
+        return self.filter(applies_until__lte=date)
+
+    def adopted_not_yet_applicable_on(self, date: dt.date):
+        return self.with_status_on(LegalStatus.ADOPTED, date)
+
+    def proposed_on(self, date: dt.date):
+        return self.with_status_on(LegalStatus.PROPOSED, date)
+
+
+class RuleManager(models.Manager.from_queryset(RuleQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Rule(models.Model):
+    """One legal instrument or standard."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="rules")
+    authority = models.ForeignKey(
+        Authority, on_delete=models.PROTECT, null=True, blank=True, related_name="rules"
+    )
+    title = models.CharField(max_length=500, help_text="Official English title, or the usual English name.")
+    original_title = models.CharField(max_length=500, blank=True, help_text="Title in the original language.")
+    short_name = models.CharField(max_length=200, blank=True, help_text="GDPR, UN R155, PIPL ...")
+    citation = models.CharField(
+        max_length=500, blank=True, help_text="Official citation; unique within the jurisdiction."
+    )
+    instrument = models.CharField(max_length=20, choices=Instrument.choices)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="rules")
+    level_min = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_SAE_LEVEL)],
+        help_text="Lowest SAE level concerned; leave both levels empty for all connected vehicles.",
+    )
+    level_max = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(MAX_SAE_LEVEL)], help_text="Highest SAE level."
+    )
+    vehicle_categories = models.CharField(max_length=60, blank=True, help_text="e.g. M, N, O")
+    adopted_on = models.DateField(null=True, blank=True, help_text="Date made, signed or published.")
+    applies_from = models.DateField(null=True, blank=True, help_text="Date its obligations first bind.")
+    applies_until = models.DateField(null=True, blank=True, help_text="Repeal or expiry date.")
+    summary = models.TextField(help_text="Markdown, in our own words.")
+    internal_notes = models.TextField(blank=True, help_text="For curators only; never shown publicly.")
+    state = models.CharField(max_length=20, choices=CurationState.choices, default=CurationState.DRAFT)
+    last_reviewed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[topics])
+    objects = RuleManager()
+
+    class Meta:
+        ordering = ["jurisdiction__code", "title"]
+        permissions = [("publish_rule", "Can publish rules")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(applies_until__isnull=True)
+                | Q(applies_from__isnull=True)
+                | Q(applies_until__gt=F("applies_from")),
+                name="rule_applies_until_after_applies_from",
+                violation_error_message="The end date must be after the date of application.",
+            ),
+            models.CheckConstraint(
+                condition=Q(level_min__isnull=True, level_max__isnull=True)
+                | Q(level_min__isnull=False, level_max__isnull=False),
+                name="rule_levels_both_or_neither",
+                violation_error_message="Give both SAE levels, or neither for all connected vehicles.",
+            ),
+            models.CheckConstraint(
+                condition=Q(level_min__isnull=True)
+                | Q(level_min__gte=0, level_max__lte=MAX_SAE_LEVEL, level_min__lte=F("level_max")),
+                name="rule_levels_in_range",
+                violation_error_message="SAE levels run from 0 to 5, lowest first.",
+            ),
+            models.UniqueConstraint(
+                fields=["jurisdiction", "citation"],
+                condition=~Q(citation=""),
+                name="rule_citation_unique_per_jurisdiction",
+                violation_error_message="Another rule of this jurisdiction has this citation.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "jurisdiction"], name="rule_state_jurisdiction"),
+            models.Index(fields=["applies_from"], name="rule_applies_from"),
+            models.Index(fields=["-updated_at"], name="rule_recently_updated"),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == CurationState.PUBLISHED
+
+    @property
+    def levels_label(self) -> str:
+        if self.level_min is None:
+            return "All connected vehicles"
+        if self.level_min == self.level_max:
+            return f"SAE L{self.level_min}"
+        return f"SAE L{self.level_min}-L{self.level_max}"
+
+
+class RequirementKind(models.TextChoices):
+    OBLIGATION = "obligation", "Obligation"
+    PROHIBITION = "prohibition", "Prohibition"
+    REPORTING = "reporting", "Reporting"
+    CERTIFICATION = "certification", "Certification"
+
+
+class RequirementManager(models.Manager):
+    def get_by_natural_key(self, rule_slug, key):
+        return self.get(rule__slug=rule_slug, key=key)
+
+
+class Requirement(models.Model):
+    """One obligation inside a rule."""
+
+    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="requirements")
+    key = models.SlugField(max_length=80, help_text="Stable identifier within the rule, e.g. art-27.")
+    reference = models.CharField(max_length=300, blank=True, help_text="Art. 27, para 7.2 ...")
+    kind = models.CharField(
+        max_length=20, choices=RequirementKind.choices, default=RequirementKind.OBLIGATION
+    )
+    obligation = models.TextField(help_text="What the firm must do, in plain language and our own words.")
+    deadline = models.DateField(null=True, blank=True, help_text="Its own date, where the rule is phased.")
+    evidence = models.TextField(blank=True, help_text="What a firm would show to prove it complies.")
+    order = models.PositiveIntegerField(default=0)
+    reference_checked = models.BooleanField(
+        default=True, help_text="Untick while the clause number has not been checked in the official text."
+    )
+    internal_note = models.TextField(blank=True, help_text="For curators only; never shown publicly.")
+
+    history = HistoricalRecords()
+    objects = RequirementManager()
+
+    class Meta:
+        ordering = ["rule", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "key"], name="requirement_key_unique_per_rule"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.reference or self.key}"
+
+    def natural_key(self):
+        return (*self.rule.natural_key(), self.key)
+
+    natural_key.dependencies = ["regulations.rule"]
+
+
+class SourceManager(models.Manager):
+    def get_by_natural_key(self, rule_slug, url):
+        return self.get(rule__slug=rule_slug, url=url)
+
+
+class Source(models.Model):
+    """Where a rule's text or facts can be read."""
+
+    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="sources")
+    url = models.URLField(max_length=1000)
+    title = models.CharField(max_length=300, blank=True)
+    publisher = models.CharField(max_length=300, blank=True)
+    language = models.CharField(max_length=10, default="en", help_text="ISO 639-1 code.")
+    official = models.BooleanField(
+        default=False, help_text="Published by the issuing authority, an official journal or registry."
+    )
+    accessed_on = models.DateField(null=True, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+    objects = SourceManager()
+
+    class Meta:
+        ordering = ["rule", "-official", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["rule", "url"], name="source_url_unique_per_rule")]
+
+    def __str__(self) -> str:
+        return self.title or self.publisher or self.url
+
+    def natural_key(self):
+        return (*self.rule.natural_key(), self.url)
+
+    natural_key.dependencies = ["regulations.rule"]
+
+
+class RelationKind(models.TextChoices):
+    AMENDS = "amends", "amends"
+    REPEALS = "repeals", "repeals"
+    IMPLEMENTS = "implements", "implements"
+    MAKES_BINDING = "makes_binding", "makes binding"
+    REFERENCES = "references", "references"
+
+
+class RuleRelationManager(models.Manager):
+    def get_by_natural_key(self, from_slug, to_slug, kind):
+        return self.get(from_rule__slug=from_slug, to_rule__slug=to_slug, kind=kind)
+
+
+class RuleRelation(models.Model):
+    """``from_rule`` amends / repeals / implements / makes binding / references ``to_rule``."""
+
+    from_rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="outgoing_relations")
+    to_rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="incoming_relations")
+    kind = models.CharField(max_length=20, choices=RelationKind.choices)
+    applies_from = models.DateField(
+        null=True, blank=True, help_text="Only when the relation takes effect on a date of its own."
+    )
+    note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+    objects = RuleRelationManager()
+
+    class Meta:
+        ordering = ["from_rule", "kind", "to_rule"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_rule", "to_rule", "kind"], name="relation_unique"),
+            models.CheckConstraint(condition=~Q(from_rule=F("to_rule")), name="relation_not_to_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_rule} {self.get_kind_display()} {self.to_rule}"
+
+    def natural_key(self):
+        return (self.from_rule.slug, self.to_rule.slug, self.kind)
+
+    natural_key.dependencies = ["regulations.rule"]

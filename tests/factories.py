@@ -1,0 +1,143 @@
+"""factory-boy factories; codes and slugs never collide with the reference content."""
+
+import datetime as dt
+
+import factory
+
+from regulations import models as m
+
+
+class JurisdictionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Jurisdiction
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"Q{n}")
+    name = factory.Sequence(lambda n: f"Testland {n}")
+    kind = m.JurisdictionKind.COUNTRY
+
+
+class UnionFactory(JurisdictionFactory):
+    code = factory.Sequence(lambda n: f"UN{n}")
+    name = factory.Sequence(lambda n: f"Test Union {n}")
+    kind = m.JurisdictionKind.UNION
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Membership
+
+    member = factory.SubFactory(JurisdictionFactory)
+    body = factory.SubFactory(UnionFactory)
+    role = m.MembershipRole.MEMBER
+    since = dt.date(2000, 1, 1)
+
+
+class AuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Authority
+
+    slug = factory.Sequence(lambda n: f"test-authority-{n}")
+    name = factory.Sequence(lambda n: f"Test Authority {n}")
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Topic
+
+    slug = factory.Sequence(lambda n: f"test-topic-{n}")
+    name = factory.Sequence(lambda n: f"Test topic {n}")
+
+
+class RuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Rule
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"test-rule-{n}")
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    authority = factory.SubFactory(AuthorityFactory, jurisdiction=factory.SelfAttribute("..jurisdiction"))
+    title = factory.Sequence(lambda n: f"Test Vehicle Data Act {n}")
+    short_name = factory.Sequence(lambda n: f"TVDA {n}")
+    citation = factory.Sequence(lambda n: f"Test Act No. {n}")
+    instrument = m.Instrument.LAW
+    adopted_on = dt.date(2020, 1, 1)
+    applies_from = dt.date(2021, 1, 1)
+    summary = "A test rule about vehicle data."
+    state = m.CurationState.PUBLISHED
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.topics.set(extracted)
+
+
+class RequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Requirement
+
+    rule = factory.SubFactory(RuleFactory)
+    key = factory.Sequence(lambda n: f"art-{n}")
+    reference = factory.Sequence(lambda n: f"Art. {n}")
+    kind = m.RequirementKind.OBLIGATION
+    obligation = "Keep vehicle data safe."
+    evidence = "Security policy."
+    order = factory.Sequence(int)
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Source
+
+    rule = factory.SubFactory(RuleFactory)
+    url = factory.Sequence(lambda n: f"https://example.org/law/{n}")
+    publisher = "Test Gazette"
+    official = True
+
+
+class RuleRelationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.RuleRelation
+
+    from_rule = factory.SubFactory(RuleFactory)
+    to_rule = factory.SubFactory(RuleFactory)
+    kind = m.RelationKind.REFERENCES
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Company
+
+    slug = factory.Sequence(lambda n: f"test-motors-{n}")
+    name = factory.Sequence(lambda n: f"Test Motors {n}")
+    segment = m.Segment.CARMAKER
+
+
+class MarketFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Market
+
+    company = factory.SubFactory(CompanyFactory)
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    status = m.MarketStatus.SELLING
+
+
+class PublicRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.PublicRecord
+
+    company = factory.SubFactory(CompanyFactory)
+    kind = m.RecordKind.APPROVAL
+    description = "Type approval granted."
+    source_url = factory.Sequence(lambda n: f"https://example.org/news/{n}")
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Assessment
+
+    company = factory.SubFactory(CompanyFactory)
+    requirement = factory.SubFactory(RequirementFactory)
+    status = m.AssessmentStatus.MET
+    is_sample = True

@@ -1,0 +1,138 @@
+"""Curator admin: every model registered, pages in a fixed number of queries, anonymous users sent away."""
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from regulations import models as m
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+FACTORIES = {
+    m.Jurisdiction: f.JurisdictionFactory,
+    m.Membership: f.MembershipFactory,
+    m.Authority: f.AuthorityFactory,
+    m.Topic: f.TopicFactory,
+    m.Rule: f.RuleFactory,
+    m.Requirement: f.RequirementFactory,
+    m.Source: f.SourceFactory,
+    m.RuleRelation: f.RuleRelationFactory,
+    m.Company: f.CompanyFactory,
+    m.Market: f.MarketFactory,
+    m.PublicRecord: f.PublicRecordFactory,
+    m.Assessment: f.AssessmentFactory,
+}
+
+
+def url_name(model, view):
+    return f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}"
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def test_every_model_is_registered():
+    registered = {model for model in admin.site._registry if model._meta.app_label == "regulations"}
+    assert registered == set(FACTORIES)
+
+
+@pytest.mark.parametrize("model", FACTORIES, ids=lambda model: model.__name__)
+def test_changelist_queries_do_not_grow_with_rows(curator_client, model):
+    FACTORIES[model].create_batch(2)
+    url = reverse(url_name(model, "changelist"))
+    few = queries_for(curator_client, url)
+    FACTORIES[model].create_batch(30)
+    assert queries_for(curator_client, url) == few
+
+
+@pytest.mark.parametrize("model", FACTORIES, ids=lambda model: model.__name__)
+def test_change_page_answers(curator_client, model):
+    obj = FACTORIES[model]()
+    response = curator_client.get(reverse(url_name(model, "change"), args=[obj.pk]))
+    assert response.status_code == 200
+
+
+def rule_with(rows: int) -> m.Rule:
+    rule = f.RuleFactory()
+    f.RequirementFactory.create_batch(rows, rule=rule)
+    f.SourceFactory.create_batch(rows, rule=rule)
+    f.RuleRelationFactory.create_batch(rows, from_rule=rule)
+    return rule
+
+
+def test_rule_change_page_queries_do_not_grow_with_inline_rows(curator_client):
+    small, large = rule_with(2), rule_with(25)
+    change = url_name(m.Rule, "change")
+    assert queries_for(curator_client, reverse(change, args=[small.pk])) == queries_for(
+        curator_client, reverse(change, args=[large.pk])
+    )
+
+
+def test_company_change_page_queries_do_not_grow_with_inline_rows(curator_client):
+    small, large = f.CompanyFactory(), f.CompanyFactory()
+    f.MarketFactory.create_batch(2, company=small)
+    f.PublicRecordFactory.create_batch(2, company=small, jurisdiction=f.JurisdictionFactory())
+    f.MarketFactory.create_batch(20, company=large)
+    f.PublicRecordFactory.create_batch(20, company=large, jurisdiction=f.JurisdictionFactory())
+    change = url_name(m.Company, "change")
+    assert queries_for(curator_client, reverse(change, args=[small.pk])) == queries_for(
+        curator_client, reverse(change, args=[large.pk])
+    )
+
+
+@pytest.mark.parametrize("model", FACTORIES, ids=lambda model: model.__name__)
+def test_anonymous_users_are_sent_to_the_login_page(client, model):
+    response = client.get(reverse(url_name(model, "changelist")))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+def test_anonymous_users_cannot_reach_the_admin_index(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response.url.startswith("/admin/login/")
+
+
+def publish(client, *rules):
+    return client.post(
+        reverse(url_name(m.Rule, "changelist")),
+        {"action": "publish", "_selected_action": [rule.pk for rule in rules]},
+        follow=True,
+    )
+
+
+def test_publish_action_publishes_ready_rules_and_explains_the_rest(curator_client):
+    ready = f.RuleFactory(state=m.CurationState.IN_REVIEW)
+    f.SourceFactory(rule=ready)
+    unsourced = f.RuleFactory(state=m.CurationState.IN_REVIEW, citation="")
+
+    response = publish(curator_client, ready, unsourced)
+
+    ready.refresh_from_db()
+    unsourced.refresh_from_db()
+    assert ready.state == m.CurationState.PUBLISHED
+    assert unsourced.state == m.CurationState.IN_REVIEW
+    page = response.content.decode()
+    assert "Published 1 rule." in page
+    assert "it has no citation, it has no source" in page
+    assert ready.history.first().history_user.username == "curator"
+
+
+def test_publish_action_needs_the_publish_permission(client, curator):
+    curator.user_permissions.remove(*curator.user_permissions.filter(codename="publish_rule"))
+    client.force_login(curator)
+    rule = f.RuleFactory(state=m.CurationState.IN_REVIEW)
+    f.SourceFactory(rule=rule)
+
+    publish(client, rule)
+
+    rule.refresh_from_db()
+    assert rule.state == m.CurationState.IN_REVIEW
