@@ -13,7 +13,7 @@ RUN_ENV := DEBUG=1
 # `make run` serves SQLite; point it elsewhere with RUN_DATABASE_URL=postgres://...
 RUN_DATABASE_URL ?= sqlite:///$(CURDIR)/db.sqlite3
 
-.PHONY: run test install migrate content lint format check-migrations pytest-sqlite pytest-postgres clean
+.PHONY: vendor run test install migrate content lint format check-migrations pytest-sqlite pytest-postgres clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -61,3 +61,19 @@ test: check-migrations lint pytest-sqlite pytest-postgres
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# Front-end assets are vendored from the npm registry and committed; this target
+# refreshes them (needs npm) at the versions pinned here.
+BOOTSTRAP_VERSION := 5.3.9
+HTMX_VERSION := 2.0.11
+AXE_VERSION := 4.14.1
+
+vendor:
+	rm -rf .vendor-tmp && mkdir -p .vendor-tmp
+	cd .vendor-tmp && npm pack --silent bootstrap@$(BOOTSTRAP_VERSION) htmx.org@$(HTMX_VERSION) axe-core@$(AXE_VERSION)
+	cd .vendor-tmp && for f in *.tgz; do mkdir -p "$${f%.tgz}" && tar xzf "$$f" -C "$${f%.tgz}"; done
+	cp .vendor-tmp/bootstrap-$(BOOTSTRAP_VERSION)/package/dist/css/bootstrap.min.css* .vendor-tmp/bootstrap-$(BOOTSTRAP_VERSION)/package/LICENSE static/vendor/bootstrap/
+	cp .vendor-tmp/htmx.org-$(HTMX_VERSION)/package/dist/htmx.min.js .vendor-tmp/htmx.org-$(HTMX_VERSION)/package/LICENSE static/vendor/htmx/
+	cp .vendor-tmp/axe-core-$(AXE_VERSION)/package/axe.min.js tests/e2e/vendor/
+	cp .vendor-tmp/axe-core-$(AXE_VERSION)/package/LICENSE tests/e2e/vendor/LICENSE-axe-core
+	rm -rf .vendor-tmp

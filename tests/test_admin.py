@@ -88,6 +88,21 @@ def test_company_change_page_queries_do_not_grow_with_inline_rows(curator_client
     )
 
 
+def test_rule_changelist_shows_what_curators_scan(curator_client):
+    response = curator_client.get(reverse(url_name(m.Rule, "changelist")), {"q": "2016/679"})
+    page = response.content.decode()
+    assert "Regulation (EU) 2016/679" in page
+    assert "GDPR" in page
+    assert "Last reviewed on" in page
+
+
+def test_rule_change_page_has_inlines_for_requirements_and_sources(curator_client):
+    gdpr = m.Rule.objects.get(slug="eu-gdpr")
+    response = curator_client.get(reverse(url_name(m.Rule, "change"), args=[gdpr.pk]))
+    assert "requirements-TOTAL_FORMS" in response.content.decode()
+    assert "sources-TOTAL_FORMS" in response.content.decode()
+
+
 @pytest.mark.parametrize("model", FACTORIES, ids=lambda model: model.__name__)
 def test_anonymous_users_are_sent_to_the_login_page(client, model):
     response = client.get(reverse(url_name(model, "changelist")))

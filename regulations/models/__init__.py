@@ -27,6 +27,7 @@ from .rules import (
     Rule,
     RuleRelation,
     Source,
+    legal_status_expression,
 )
 
 __all__ = [
@@ -54,4 +55,5 @@ __all__ = [
     "Source",
     "Topic",
     "Visibility",
+    "legal_status_expression",
 ]

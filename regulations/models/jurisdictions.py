@@ -14,7 +14,17 @@ class JurisdictionKind(models.TextChoices):
     TREATY_BODY = "treaty_body", "Treaty body"
 
 
-class JurisdictionManager(models.Manager):
+class JurisdictionQuerySet(models.QuerySet):
+    def places(self):
+        """Countries and subdivisions: where a vehicle is sold, as opposed to unions and treaty bodies."""
+        return self.filter(kind__in=[JurisdictionKind.COUNTRY, JurisdictionKind.SUBDIVISION])
+
+    def bodies(self):
+        """Unions and treaty bodies."""
+        return self.filter(kind__in=[JurisdictionKind.UNION, JurisdictionKind.TREATY_BODY])
+
+
+class JurisdictionManager(models.Manager.from_queryset(JurisdictionQuerySet)):
     def get_by_natural_key(self, code):
         return self.get(code=code)
 

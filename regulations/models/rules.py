@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
@@ -61,6 +62,30 @@ class RuleQuerySet(models.QuerySet):
         """What every public page, export, feed and API response starts from."""
         return self.filter(state=CurationState.PUBLISHED)
 
+    def for_list(self):
+        """What a row of a rule list shows: jurisdiction, authority and topics, in three queries."""
+        return self.select_related("jurisdiction", "authority").prefetch_related("topics")
+
+    def for_detail(self):
+        """A rule page: requirements, sources, topics and relations to other published rules."""
+        return self.select_related("jurisdiction__parent", "authority").prefetch_related(
+            "topics__parent",
+            "requirements",
+            "sources",
+            models.Prefetch(
+                "outgoing_relations",
+                queryset=RuleRelation.objects.filter(to_rule__state=CurationState.PUBLISHED).select_related(
+                    "to_rule__jurisdiction"
+                ),
+            ),
+            models.Prefetch(
+                "incoming_relations",
+                queryset=RuleRelation.objects.filter(from_rule__state=CurationState.PUBLISHED).select_related(
+                    "from_rule__jurisdiction"
+                ),
+            ),
+        )
+
     def with_legal_status(self, date: dt.date):
         """Annotate ``legal_status`` as of ``date``."""
         return self.annotate(legal_status=legal_status_expression(date))
@@ -116,7 +141,9 @@ class Rule(models.Model):
     level_max = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(MAX_SAE_LEVEL)], help_text="Highest SAE level."
     )
-    vehicle_categories = models.CharField(max_length=60, blank=True, help_text="e.g. M, N, O")
+    vehicle_categories = models.CharField(
+        max_length=300, blank=True, help_text="Vehicle categories or scope as stated, e.g. M, N, O"
+    )
     adopted_on = models.DateField(null=True, blank=True, help_text="Date made, signed or published.")
     applies_from = models.DateField(null=True, blank=True, help_text="Date its obligations first bind.")
     applies_until = models.DateField(null=True, blank=True, help_text="Repeal or expiry date.")
@@ -126,8 +153,11 @@ class Rule(models.Model):
     last_reviewed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_vector = SearchVectorField(
+        null=True, editable=False, help_text="Kept by database triggers on PostgreSQL; unused on SQLite."
+    )
 
-    history = HistoricalRecords(m2m_fields=[topics])
+    history = HistoricalRecords(m2m_fields=[topics], excluded_fields=["search_vector"])
     objects = RuleManager()
 
     class Meta:

@@ -1,0 +1,182 @@
+"""Which rules apply where and when, and the reason path behind each answer."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from regulations import models as m
+from regulations.applicability import StepKind, applicability
+
+from .factories import JurisdictionFactory, MembershipFactory, RuleFactory, RuleRelationFactory, UnionFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 11, 25)
+BREXIT = dt.date(2020, 1, 31)
+DAY = dt.timedelta(days=1)
+
+
+class World:
+    """A small made-up world with the shapes of the real one."""
+
+    def __init__(self):
+        self.union = UnionFactory(code="QU", name="Test Union")
+        self.treaty = JurisdictionFactory(code="QT", name="Test Forum", kind=m.JurisdictionKind.TREATY_BODY)
+        self.member = JurisdictionFactory(code="QD", name="Memberland")
+        self.leaver = JurisdictionFactory(code="QG", name="Leaverland")
+        self.federation = JurisdictionFactory(code="QS", name="Federation")
+        self.state = JurisdictionFactory(
+            code="QS-CA", name="Statia", kind=m.JurisdictionKind.SUBDIVISION, parent=self.federation
+        )
+        self.party = JurisdictionFactory(code="QJ", name="Partyland")
+        MembershipFactory(member=self.member, body=self.union, since=dt.date(1958, 1, 1))
+        MembershipFactory(member=self.leaver, body=self.union, since=dt.date(1973, 1, 1), until=BREXIT)
+        for country in (self.member, self.party):
+            MembershipFactory(member=country, body=self.treaty, role=m.MembershipRole.PARTY_1958, since=None)
+        self.union_rule = RuleFactory(jurisdiction=self.union, short_name="Union Data Act")
+        self.member_rule = RuleFactory(jurisdiction=self.member)
+        self.federal_rule = RuleFactory(jurisdiction=self.federation)
+        self.state_rule = RuleFactory(jurisdiction=self.state)
+        self.un_regulation = RuleFactory(jurisdiction=self.treaty, short_name="UN R999")
+        self.safety_regulation = RuleFactory(
+            jurisdiction=self.union, short_name="Safety Regulation", applies_from=dt.date(2022, 7, 6)
+        )
+        self.framework = RuleFactory(jurisdiction=self.union, short_name="Framework Regulation")
+        for binder in (self.safety_regulation, self.framework):
+            RuleRelationFactory(
+                from_rule=binder, to_rule=self.un_regulation, kind=m.RelationKind.MAKES_BINDING
+            )
+
+
+@pytest.fixture
+def world():
+    return World()
+
+
+def applies(jurisdiction, rule, on=TODAY, recognised=True) -> bool:
+    return applicability(jurisdiction, on).rules(recognised=recognised).filter(pk=rule.pk).exists()
+
+
+def reasons(jurisdiction, rule, on=TODAY):
+    return applicability(jurisdiction, on).reasons([rule])[rule.pk]
+
+
+def test_a_jurisdictions_own_rules_apply_there(world):
+    assert applies(world.member, world.member_rule)
+    assert [r.steps[0].kind for r in reasons(world.member, world.member_rule)] == [StepKind.OWN]
+    assert str(reasons(world.member, world.member_rule)[0]) == "Applies in Memberland: made by Memberland"
+    assert not applies(world.party, world.member_rule)
+
+
+def test_a_countrys_rules_apply_in_its_subdivisions_but_not_the_reverse(world):
+    assert applies(world.state, world.federal_rule)
+    assert applies(world.state, world.state_rule)
+    assert not applies(world.federation, world.state_rule)
+    assert str(reasons(world.state, world.federal_rule)[0]) == (
+        "Applies in Statia: made by Federation, of which Statia is part"
+    )
+
+
+def test_union_rules_apply_in_members_from_the_day_they_join(world):
+    assert applies(world.member, world.union_rule)
+    assert str(reasons(world.member, world.union_rule)[0]) == (
+        "Applies in Memberland: via QU membership since 1 January 1958"
+    )
+    assert not applies(world.member, world.union_rule, on=dt.date(1957, 12, 31))
+    assert applies(world.member, world.union_rule, on=dt.date(1958, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("on", "expected"), [(BREXIT - DAY, True), (BREXIT, True), (BREXIT + DAY, False), (TODAY, False)]
+)
+def test_union_rules_stop_applying_after_a_member_leaves(world, on, expected):
+    assert applies(world.leaver, world.union_rule, on=on) is expected
+
+
+def test_a_rule_made_binding_twice_over_has_two_mandatory_reasons(world):
+    assert applies(world.member, world.un_regulation, recognised=False)
+    found = reasons(world.member, world.un_regulation)
+    binding = [r for r in found if r.mandatory]
+    assert {r.steps[0].rule for r in binding} == {world.safety_regulation, world.framework}
+    assert all(r.steps[-1].kind is StepKind.UNION for r in binding)
+    gsr = next(r for r in binding if r.steps[0].rule == world.safety_regulation)
+    assert gsr.effective_from == dt.date(2022, 7, 6)
+    assert str(gsr) == (
+        "Applies in Memberland: made binding by Safety Regulation from 6 July 2022, "
+        "which applies via QU membership since 1 January 1958"
+    )
+
+
+def test_a_treaty_party_only_recognises_a_un_regulation(world):
+    found = reasons(world.party, world.un_regulation)
+    assert [r.mandatory for r in found] == [False]
+    assert "recognised, not mandatory" in str(found[0])
+    assert applies(world.party, world.un_regulation)
+    assert not applies(world.party, world.un_regulation, recognised=False)
+
+
+def test_a_member_of_the_union_that_is_also_a_party_has_both_paths(world):
+    found = reasons(world.member, world.un_regulation)
+    assert sorted(r.mandatory for r in found) == [False, True, True]
+
+
+def test_a_binding_rule_that_is_not_published_binds_nothing(world):
+    draft = RuleFactory(jurisdiction=world.union, state=m.CurationState.DRAFT)
+    target = RuleFactory(jurisdiction=world.treaty)
+    RuleRelationFactory(from_rule=draft, to_rule=target, kind=m.RelationKind.MAKES_BINDING)
+    assert not applies(world.leaver, target, on=dt.date(2010, 1, 1))
+    assert reasons(world.leaver, target, on=dt.date(2010, 1, 1)) == []
+
+
+def test_a_repealed_binding_rule_no_longer_binds(world):
+    old = RuleFactory(jurisdiction=world.union, applies_until=dt.date(2024, 1, 1))
+    target = RuleFactory(jurisdiction=world.federation)
+    RuleRelationFactory(from_rule=old, to_rule=target, kind=m.RelationKind.MAKES_BINDING)
+    assert applies(world.member, target, on=dt.date(2023, 12, 31))
+    assert not applies(world.member, target, on=dt.date(2024, 1, 1))
+
+
+def test_bindings_chain(world):
+    standard = RuleFactory(jurisdiction=world.federation, short_name="Standard")
+    RuleRelationFactory(from_rule=world.un_regulation, to_rule=standard, kind=m.RelationKind.MAKES_BINDING)
+    assert applies(world.member, standard, recognised=False)
+    path = next(r for r in reasons(world.member, standard) if r.mandatory)
+    assert [step.kind for step in path.steps] == [StepKind.BINDING, StepKind.BINDING, StepKind.UNION]
+
+
+def test_reasons_cost_the_same_queries_for_5_or_50_rules(world):
+    def queries(count):
+        rules = [RuleFactory(jurisdiction=world.union) for _ in range(count)]
+        for rule in rules:
+            RuleRelationFactory(
+                from_rule=world.safety_regulation, to_rule=rule, kind=m.RelationKind.MAKES_BINDING
+            )
+        with CaptureQueriesContext(connection) as captured:
+            reach = applicability(world.member, TODAY)
+            list(reach.rules())
+            reach.reasons(rules)
+        return len(captured)
+
+    assert queries(5) == queries(50)
+
+
+def test_real_content_gdpr_stopped_applying_in_the_uk_after_brexit():
+    gb, gdpr = m.Jurisdiction.objects.get(code="GB"), m.Rule.objects.get(slug="eu-gdpr")
+    assert applies(gb, gdpr, on=dt.date(2019, 6, 1))
+    assert not applies(gb, gdpr, on=dt.date(2020, 2, 1))
+
+
+def test_real_content_un_r155_is_mandatory_in_germany_through_eu_law():
+    germany, r155 = m.Jurisdiction.objects.get(code="DE"), m.Rule.objects.get(slug="un-r155")
+    assert applies(germany, r155, recognised=False)
+    binders = {r.steps[0].rule.slug for r in reasons(germany, r155) if r.mandatory}
+    assert "eu-gsr-2019-2144" in binders
+
+
+def test_real_content_un_r155_is_only_recognised_in_australia():
+    australia, r155 = m.Jurisdiction.objects.get(code="AU"), m.Rule.objects.get(slug="un-r155")
+    found = reasons(australia, r155)
+    assert found
+    assert not any(r.mandatory for r in found)

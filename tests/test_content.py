@@ -1,0 +1,162 @@
+"""The reference content in fixtures/ is valid, loads into an empty database, and loads idempotently."""
+
+import datetime as dt
+import shutil
+
+import pytest
+import yaml
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db.models import Count, Q
+
+from regulations import models as m
+from regulations.content.bundle import read_content
+from regulations.content.entries import ContentError
+from regulations.content.loading import load_reference
+
+FIXTURES = settings.BASE_DIR / "fixtures"
+MAIN_MARKETS = ["EU", "DE", "FR", "GB", "US", "US-CA", "JP", "KR", "BR", "AU", "SG", "CN", "UNECE"]
+
+
+def wipe_content():
+    """Empty every content table (inside the test's transaction, which is rolled back)."""
+    for model in [m.Assessment, m.PublicRecord, m.Market, m.Company, m.RuleRelation, m.Source, m.Requirement]:
+        model.objects.all().delete()
+    m.Rule.objects.all().delete()
+    m.Authority.objects.all().delete()
+    m.Topic.objects.filter(parent__isnull=False).delete()
+    m.Topic.objects.all().delete()
+    m.Membership.objects.all().delete()
+    m.Jurisdiction.objects.filter(parent__isnull=False).delete()
+    m.Jurisdiction.objects.all().delete()
+
+
+def test_fixture_files_are_valid():
+    content = read_content(FIXTURES)
+    assert len(content.rules) >= 40
+
+
+@pytest.mark.django_db
+def test_reference_content_loads_into_an_empty_database():
+    content = read_content(FIXTURES)
+    wipe_content()
+    assert not m.Rule.objects.exists()
+
+    report = load_reference(FIXTURES)
+
+    assert report.created["rules"] == len(content.rules) == m.Rule.objects.count()
+    requirements = sum(len(rule.requirements) for rule in content.rules)
+    assert m.Requirement.objects.count() == requirements >= 120
+    assert m.Rule.objects.count() >= 40
+    with_rules = set(m.Jurisdiction.objects.filter(rules__isnull=False).values_list("code", flat=True))
+    assert len(with_rules) >= 12
+    assert set(MAIN_MARKETS) <= with_rules
+    assert m.Company.objects.count() == len(content.companies) >= 20
+    assert m.Jurisdiction.objects.filter(kind=m.JurisdictionKind.COUNTRY).count() >= 249
+
+
+@pytest.mark.django_db
+def test_loading_again_changes_nothing():
+    rules_history = m.Rule.history.count()
+    report = load_reference(FIXTURES)
+    assert report.changed == 0
+    assert sum(report.unchanged.values()) > 1000
+    assert m.Rule.history.count() == rules_history
+
+
+@pytest.mark.django_db
+def test_a_curators_edit_survives_a_reload_unless_synced():
+    gdpr = m.Rule.objects.get(slug="eu-gdpr")
+    gdpr.summary = "Edited by a curator."
+    gdpr.save()
+
+    load_reference(FIXTURES)
+    gdpr.refresh_from_db()
+    assert gdpr.summary == "Edited by a curator."
+
+    report = load_reference(FIXTURES, sync=True)
+    gdpr.refresh_from_db()
+    assert gdpr.summary != "Edited by a curator."
+    assert report.updated["rules"] == 1
+
+
+@pytest.mark.django_db
+def test_every_published_rule_is_sourced_cited_and_dated():
+    published = m.Rule.objects.published().annotate(
+        source_count=Count("sources"), official_count=Count("sources", filter=Q(sources__official=True))
+    )
+    assert published.count() >= 40
+    for rule in published:
+        assert rule.source_count, f"{rule.slug} has no source"
+        assert rule.citation, f"{rule.slug} has no citation"
+        assert rule.applies_from or rule.instrument == m.Instrument.BILL, f"{rule.slug} has no date"
+    assert published.filter(official_count=0).count() < published.count() / 2
+
+
+@pytest.mark.django_db
+def test_unchecked_clause_numbers_carry_a_note_for_curators():
+    unchecked = m.Requirement.objects.filter(reference_checked=False)
+    assert unchecked.exists()
+    assert not unchecked.filter(internal_note="").exists()
+
+
+@pytest.mark.django_db
+def test_eu_memberships_and_brexit():
+    on_day = dt.date(2026, 11, 25)
+    members = m.Membership.objects.active_on(on_day).filter(body__code="EU", role=m.MembershipRole.MEMBER)
+    assert members.count() == 27
+    uk = m.Membership.objects.get(member__code="GB", body__code="EU")
+    assert (uk.since, uk.until) == (dt.date(1973, 1, 1), dt.date(2020, 1, 31))
+    assert m.Membership.objects.active_on(dt.date(2020, 1, 31)).filter(pk=uk.pk).exists()
+    assert not m.Membership.objects.active_on(dt.date(2020, 2, 1)).filter(pk=uk.pk).exists()
+    assert m.Membership.objects.filter(member__code="JP", body__code="UNECE", role="party_1958").exists()
+
+
+@pytest.mark.django_db
+def test_un_r155_and_r156_are_made_binding_in_the_eu():
+    for target in ["un-r155", "un-r156"]:
+        assert m.RuleRelation.objects.filter(
+            from_rule__jurisdiction__code="EU", to_rule__slug=target, kind=m.RelationKind.MAKES_BINDING
+        ).exists()
+
+
+@pytest.mark.django_db
+def test_subdivisions_hang_under_their_country():
+    california = m.Jurisdiction.objects.get(code="US-CA")
+    assert california.parent.code == "US"
+    assert california.kind == m.JurisdictionKind.SUBDIVISION
+    assert m.Jurisdiction.objects.get(code="DE").original_name == "Deutschland"
+
+
+@pytest.mark.django_db
+def test_bad_content_is_reported_and_changes_nothing(tmp_path):
+    fixtures = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, fixtures)
+    path = fixtures / "rules" / "eu.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["rules"][0]["jurisdiction"] = "XX"
+    data["rules"].append({**data["rules"][1], "slug": "brand-new-rule", "citation": "New Act"})
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    before = m.Rule.objects.count()
+
+    with pytest.raises(CommandError, match="unknown jurisdiction 'XX'"):
+        call_command("load_reference", fixtures=fixtures, verbosity=0)
+
+    assert m.Rule.objects.count() == before
+    assert not m.Rule.objects.filter(slug="brand-new-rule").exists()
+
+
+def test_malformed_content_lists_every_problem(tmp_path):
+    fixtures = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, fixtures)
+    path = fixtures / "rules" / "eu.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["rules"][0]["applies_from"] = "25 May 2018"
+    data["rules"][1]["topics"] = ["no-such-topic"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    with pytest.raises(ContentError) as error:
+        read_content(fixtures)
+
+    assert "'25 May 2018' is not a date" in str(error.value)
+    assert "unknown topic 'no-such-topic'" in str(error.value)
