@@ -17,7 +17,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.formats import date_format
 
 from .models import (
@@ -100,6 +100,7 @@ class Applicability:
     on: dt.date
     reaching: dict[int, Step] = field(default_factory=dict)
     recognising: dict[int, Step] = field(default_factory=dict)
+    shared: dict = field(default_factory=dict, repr=False)  # read-once data shared by one day's objects
 
     def binding_sources(self) -> QuerySet:
         """Published rules that reach here and can make another rule binding on ``on``."""
@@ -146,42 +147,56 @@ class Applicability:
             result[target].append(Reason(self.jurisdiction, steps))
         return result
 
+    @property
+    def bindings(self) -> dict[int, list[RuleRelation]]:
+        if "bindings" not in self.shared:
+            self.shared["bindings"] = live_bindings(self.on)
+        return self.shared["bindings"]
+
     def binding_paths(self, rule_ids: list[int]):
         """Yield (rule id, steps) for each chain of bindings from a rule that reaches here.
 
-        One query per link: the frontier holds partial paths (target, steps so far,
-        rule that still needs a binder) and each level looks up their binders.
+        Walks the live bindings (one query, shared) back from each rule: the frontier
+        holds partial paths (target, steps so far, rule that still needs a binder).
         """
         frontier = [(pk, (), pk) for pk in rule_ids]
         for _ in range(MAX_BINDING_DEPTH):
-            if not frontier:
-                return
-            relations = (
-                RuleRelation.objects.filter(
-                    kind=RelationKind.MAKES_BINDING,
-                    to_rule_id__in={needs for _, _, needs in frontier},
-                    from_rule__state=CurationState.PUBLISHED,
-                )
-                .exclude(from_rule__applies_until__lte=self.on)
-                .select_related("from_rule")
-            )
-            binders: dict[int, list[RuleRelation]] = {}
-            for relation in relations:
-                binders.setdefault(relation.to_rule_id, []).append(relation)
             next_frontier = []
             for target, steps, needs in frontier:
-                for relation in binders.get(needs, []):
+                for relation in self.bindings.get(needs, []):
                     binder = relation.from_rule
                     if binder.pk == target or any(step.rule == binder for step in steps):
                         continue
-                    dates = [d for d in (binder.applies_from, relation.applies_from) if d]
-                    step = Step(StepKind.BINDING, rule=binder, effective_from=max(dates, default=None))
-                    path = (*steps, step)
+                    path = (*steps, binding_step(relation))
                     if binder.jurisdiction_id in self.reaching:
                         yield target, (*path, self.reaching[binder.jurisdiction_id])
                     else:
                         next_frontier.append((target, path, binder.pk))
             frontier = next_frontier
+
+
+def live_bindings(on: dt.date) -> dict[int, list[RuleRelation]]:
+    """Every binding in effect on ``on``, keyed by the bound rule (one query).
+
+    A binder counts while it is published and not repealed; bindings are few (tens,
+    not thousands), so they are read whole and walked in Python.
+    """
+    relations = (
+        RuleRelation.objects.filter(kind=RelationKind.MAKES_BINDING, from_rule__state=CurationState.PUBLISHED)
+        .exclude(from_rule__applies_until__lte=on)
+        .select_related("from_rule__jurisdiction")
+        .order_by("from_rule__jurisdiction__code", "from_rule__title")
+    )
+    by_target: dict[int, list[RuleRelation]] = {}
+    for relation in relations:
+        by_target.setdefault(relation.to_rule_id, []).append(relation)
+    return by_target
+
+
+def binding_step(relation: RuleRelation) -> Step:
+    binder = relation.from_rule
+    dates = [d for d in (binder.applies_from, relation.applies_from) if d]
+    return Step(StepKind.BINDING, rule=binder, effective_from=max(dates, default=None))
 
 
 def applicabilities(jurisdictions, on: dt.date) -> dict[int, Applicability]:
@@ -190,9 +205,9 @@ def applicabilities(jurisdictions, on: dt.date) -> dict[int, Applicability]:
     One query for all their memberships (and their ancestors'); pass jurisdictions
     fetched with ``select_related("parent")`` to spare one query per subdivision.
     """
-    result, chains = {}, {}
+    result, chains, shared = {}, {}, {}
     for jurisdiction in jurisdictions:
-        reach = result[jurisdiction.pk] = Applicability(jurisdiction, on)
+        reach = result[jurisdiction.pk] = Applicability(jurisdiction, on, shared=shared)
         chain = chains[jurisdiction.pk] = [jurisdiction]
         while chain[-1].parent_id and len(chain) < MAX_BINDING_DEPTH:
             chain.append(chain[-1].parent)
@@ -229,27 +244,17 @@ class Coverage:
 
 
 def binders_of(rule: Rule, on: dt.date) -> list[tuple[Rule, dt.date | None]]:
-    """Published rules that make ``rule`` binding on ``on``, following chains (one query per link)."""
-    found, frontier = [], [rule.pk]
+    """Published rules that make ``rule`` binding on ``on``, following chains (one query)."""
+    bindings, found, frontier = live_bindings(on), [], [rule.pk]
     for _ in range(MAX_BINDING_DEPTH):
-        relations = (
-            RuleRelation.objects.filter(
-                kind=RelationKind.MAKES_BINDING,
-                to_rule_id__in=frontier,
-                from_rule__state=CurationState.PUBLISHED,
-            )
-            .exclude(from_rule__applies_until__lte=on)
-            .select_related("from_rule__jurisdiction")
-        )
-        frontier = []
-        for relation in relations:
-            binder = relation.from_rule
-            if binder.pk != rule.pk and binder not in [b for b, _ in found]:
-                dates = [d for d in (binder.applies_from, relation.applies_from) if d]
-                found.append((binder, max(dates, default=None)))
-                frontier.append(binder.pk)
-        if not frontier:
-            break
+        next_frontier = []
+        for needs in frontier:
+            for relation in bindings.get(needs, []):
+                binder = relation.from_rule
+                if binder.pk != rule.pk and binder not in [b for b, _ in found]:
+                    found.append((binder, binding_step(relation).effective_from))
+                    next_frontier.append(binder.pk)
+        frontier = next_frontier
     return found
 
 
@@ -291,3 +296,35 @@ def coverage(rule: Rule, on: dt.date) -> list[Coverage]:
         parties = members_of(rule.jurisdiction, MembershipRole.PARTY_1958)
         groups.append(Coverage("recognised, not mandatory: parties to the 1958 Agreement", parties, False))
     return [group for group in groups if group.jurisdictions]
+
+
+def applicable_counts(jurisdictions, on: dt.date, rules: QuerySet) -> dict[int, int]:
+    """How many of ``rules`` apply in each of ``jurisdictions`` on ``on``, in four queries.
+
+    The same answer as ``Applicability.condition`` (the tests hold them to it), but
+    counted from per-maker totals and the few binding relations, so it stays cheap
+    however many rules and jurisdictions there are.
+    """
+    reaches = applicabilities(jurisdictions, on)
+    per_maker = dict(
+        rules.order_by().values("jurisdiction_id").annotate(n=Count("pk")).values_list("jurisdiction_id", "n")
+    )
+    edges = [
+        (relation.from_rule.jurisdiction_id, relation.from_rule_id, relation.to_rule_id)
+        for relations in live_bindings(on).values()
+        for relation in relations
+    ]
+    bound_makers = dict(
+        rules.filter(pk__in={target for _, _, target in edges}).values_list("pk", "jurisdiction_id")
+    )
+    counts = {}
+    for pk, reach in reaches.items():
+        covered = set(reach.reaching) | set(reach.recognising)
+        bound, sources = set(), {binder for maker, binder, _ in edges if maker in reach.reaching}
+        for _ in range(MAX_BINDING_DEPTH):
+            new = {target for _, binder, target in edges if binder in sources} - bound
+            bound |= new
+            sources = new
+        extra = {t for t in bound if t in bound_makers and bound_makers[t] not in covered}
+        counts[pk] = sum(per_maker.get(maker, 0) for maker in covered) + len(extra)
+    return counts

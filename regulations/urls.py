@@ -1,9 +1,15 @@
 from django.urls import path
 
-from .views import health
+from .views import health, home, jurisdictions, rules
 
 app_name = "regulations"
 
 urlpatterns = [
+    path("", home.home, name="home"),
+    path("rules/", rules.rule_list, name="rule-list"),
+    path("rules/<slug:slug>/", rules.rule_detail, name="rule-detail"),
+    path("jurisdictions/", jurisdictions.jurisdiction_list, name="jurisdiction-list"),
+    path("jurisdictions/<str:code>/", jurisdictions.jurisdiction_detail, name="jurisdiction-detail"),
+    path("compare/", jurisdictions.compare, name="compare"),
     path("healthz", health.healthz, name="healthz"),
 ]

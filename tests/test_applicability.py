@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from regulations import models as m
-from regulations.applicability import StepKind, applicability
+from regulations.applicability import StepKind, applicability, applicable_counts
 
 from .factories import JurisdictionFactory, MembershipFactory, RuleFactory, RuleRelationFactory, UnionFactory
 
@@ -180,3 +180,18 @@ def test_real_content_un_r155_is_only_recognised_in_australia():
     found = reasons(australia, r155)
     assert found
     assert not any(r.mandatory for r in found)
+
+
+@pytest.mark.parametrize("on", [TODAY, dt.date(2019, 6, 1), dt.date(2030, 1, 1)])
+def test_counts_agree_with_the_sql_condition_everywhere(on):
+    places = list(m.Jurisdiction.objects.select_related("parent").filter(code__in=[*REAL_PLACES]))
+    counts = applicable_counts(places, on, m.Rule.objects.published())
+    for place in places:
+        expected = applicability(place, on).rules().count()
+        assert counts[place.pk] == expected, place.code
+
+
+REAL_PLACES = [
+    *["DE", "FR", "PL", "GB", "NO", "US", "US-CA", "JP"],
+    *["KR", "AU", "CN", "BR", "EU", "UNECE", "RU", "TR"],
+]

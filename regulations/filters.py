@@ -1,0 +1,165 @@
+"""The rule listing's one FilterSet, shared by the page, the exports and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from .applicability import applicabilities
+from .models import Instrument, Jurisdiction, LegalStatus, Topic, legal_status_expression
+from .search import MAX_QUERY_LENGTH, search_rules
+
+SAE_LEVELS = [(str(level), f"SAE Level {level}") for level in range(6)]
+SORTS = {
+    "relevance": ("Relevance", ["-search_rank", "jurisdiction__code", "title"]),
+    "newest": ("Date of application, newest first", [F("applies_from").desc(nulls_last=True), "title"]),
+    "oldest": ("Date of application, oldest first", [F("applies_from").asc(nulls_last=True), "title"]),
+    "title": ("Title", ["title"]),
+    "jurisdiction": ("Jurisdiction", ["jurisdiction__code", "title"]),
+    "updated": ("Recently updated", ["-updated_at"]),
+}
+
+
+class CodesField(forms.ModelMultipleChoiceField):
+    """Case-insensitive codes or slugs, each checked against the database."""
+
+    def __init__(self, *args, normalise=str.upper, noun="code", **kwargs):
+        self.normalise, self.noun = normalise, noun
+        super().__init__(*args, **kwargs)
+        self.error_messages["invalid_choice"] = f"Unknown {noun}: %(value)s."
+        self.error_messages["invalid_pk_value"] = f"Unknown {noun}: %(pk)s."
+
+    def clean(self, value):
+        if value:
+            value = [self.normalise(str(item).strip()) for item in value if str(item).strip()]
+        return super().clean(value)
+
+
+class CodesFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = CodesField
+
+
+class RuleFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_q",
+        max_length=MAX_QUERY_LENGTH,
+        help_text="Title, short name, citation, summary or requirement text.",
+    )
+    jurisdiction = CodesFilter(
+        label="Made by",
+        queryset=Jurisdiction.objects.all(),
+        to_field_name="code",
+        method="filter_jurisdiction",
+        noun="jurisdiction code",
+    )
+    applies_in = CodesFilter(
+        label="Applies in",
+        queryset=Jurisdiction.objects.select_related("parent"),
+        to_field_name="code",
+        method="filter_applies_in",
+        noun="jurisdiction code",
+    )
+    topic = CodesFilter(
+        label="Topic",
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        method="filter_topic",
+        normalise=str.lower,
+        noun="topic",
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label="Legal status", choices=LegalStatus.choices, method="filter_status"
+    )
+    instrument = django_filters.MultipleChoiceFilter(label="Instrument", choices=Instrument.choices)
+    level = django_filters.ChoiceFilter(label="Automation level", choices=SAE_LEVELS, method="filter_level")
+    in_force_on = django_filters.DateFilter(
+        label="In force on", method="filter_in_force_on", input_formats=["%Y-%m-%d"]
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by", choices=[(key, label) for key, (label, _) in SORTS.items()], method="filter_sort"
+    )
+
+    class Meta:
+        fields = ["q", "jurisdiction", "applies_in", "topic", "status", "instrument", "level", "in_force_on"]
+
+    def __init__(self, data=None, *args, today: dt.date | None = None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.today = today or timezone.localdate()
+
+    @property
+    def on(self) -> dt.date:
+        """The day the answer is about: ``in_force_on`` when given, otherwise today."""
+        cleaned = getattr(self.form, "cleaned_data", {}) or {}
+        return cleaned.get("in_force_on") or self.today
+
+    @property
+    def applicability(self):
+        """Applicability of each ``applies_in`` jurisdiction, computed once."""
+        if not hasattr(self, "_applicability"):
+            chosen = (getattr(self.form, "cleaned_data", {}) or {}).get("applies_in") or []
+            self._applicability = list(applicabilities(list(chosen), self.on).values())
+        return self._applicability
+
+    def filter_q(self, queryset, name, value):
+        return search_rules(queryset, value) if value.strip() else queryset
+
+    def filter_jurisdiction(self, queryset, name, value):
+        return queryset.filter(jurisdiction__in=value) if value else queryset
+
+    def filter_applies_in(self, queryset, name, value):
+        if not value:
+            return queryset
+        condition = Q()
+        for reach in self.applicability:
+            condition |= reach.condition()
+        return queryset.filter(condition)
+
+    def filter_topic(self, queryset, name, value):
+        if not value:
+            return queryset
+        slugs = {topic.slug for topic in value}
+        topics = Topic.objects.filter(Q(slug__in=slugs) | Q(parent__slug__in=slugs))
+        return queryset.filter(pk__in=Topic.rules.through.objects.filter(topic__in=topics).values("rule_id"))
+
+    def filter_status(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.alias(_status=legal_status_expression(self.on)).filter(_status__in=value)
+
+    def filter_level(self, queryset, name, value):
+        if value in (None, ""):
+            return queryset
+        level = int(value)
+        return queryset.filter(Q(level_min__isnull=True) | Q(level_min__lte=level, level_max__gte=level))
+
+    def filter_in_force_on(self, queryset, name, value):
+        return queryset.in_force_on(value) if value else queryset
+
+    def filter_sort(self, queryset, name, value):
+        return queryset
+
+    def apply_sort(self, queryset: QuerySet) -> QuerySet:
+        key = self.form.cleaned_data.get("sort") or ("relevance" if self.form.cleaned_data.get("q") else "")
+        if key == "relevance" and not self.form.cleaned_data.get("q"):
+            key = ""
+        return queryset.order_by(*SORTS[key][1]) if key else queryset
+
+    def queryset_without(self, excluded: str) -> QuerySet:
+        """The filtered queryset ignoring one filter: what a facet's counts are computed on."""
+        queryset = self.queryset
+        for name, value in self.form.cleaned_data.items():
+            if name not in {excluded, "sort"}:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_sorted_qs"):
+            queryset = super().qs
+            self._sorted_qs = self.apply_sort(queryset) if self.is_bound and self.is_valid() else queryset
+        return self._sorted_qs

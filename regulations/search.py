@@ -1,0 +1,127 @@
+"""Ranked search over rules: the one function every door calls.
+
+On PostgreSQL: the weighted full-text vector kept by triggers (title and short
+name above citation above summary above requirement text), trigram word
+similarity for typos, and substring matches for citations, bare numbers and
+titles in other scripts (汽车数据). On SQLite: a weighted substring score, with
+each word also matched against close spellings from the rules' own vocabulary.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db import connection
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Greatest
+
+from .models import Requirement
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 8
+TRIGRAM_THRESHOLD = 0.45
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def search_rules(queryset: QuerySet, query: str) -> QuerySet:
+    """Rules of ``queryset`` matching ``query``, annotated with ``search_rank`` (higher is better)."""
+    query = " ".join(query.split())[:MAX_QUERY_LENGTH]
+    if not query:
+        return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
+    if connection.vendor == "postgresql":
+        return postgres_search(queryset, query)
+    return fallback_search(queryset, query)
+
+
+def substring_match(query: str) -> Q:
+    return (
+        Q(citation__icontains=query)
+        | Q(short_name__icontains=query)
+        | Q(title__icontains=query)
+        | Q(original_title__icontains=query)
+    )
+
+
+def exact_match(query: str) -> Q:
+    """The rule's own name or number: its short name, slug or whole citation (or a citation ending in it)."""
+    return (
+        Q(short_name__iexact=query)
+        | Q(slug__iexact=query)
+        | Q(citation__iexact=query)
+        | Q(citation__iendswith=f" {query}")
+    )
+
+
+def postgres_search(queryset: QuerySet, query: str) -> QuerySet:
+    text = SearchQuery(query, search_type="websearch", config="english") | SearchQuery(
+        query, search_type="plain", config="simple"
+    )
+    similarity = Greatest(
+        TrigramWordSimilarity(query, "title"),
+        TrigramWordSimilarity(query, "short_name"),
+        TrigramWordSimilarity(query, "citation"),
+    )
+    exact = Case(
+        When(exact_match(query), then=Value(2.0)),
+        When(substring_match(query), then=Value(1.0)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    return (
+        queryset.annotate(
+            text_rank=SearchRank(F("search_vector"), text, weights=[0.1, 0.2, 0.4, 1.0]),
+            similarity=similarity,
+            exact=exact,
+        )
+        .filter(Q(search_vector=text) | Q(similarity__gte=TRIGRAM_THRESHOLD) | Q(exact__gt=0))
+        .annotate(search_rank=F("text_rank") + F("similarity") + F("exact"))
+    )
+
+
+def vocabulary(queryset: QuerySet) -> list[str]:
+    words = set()
+    for values in queryset.values_list("title", "short_name", "citation"):
+        for value in values:
+            words.update(word.lower() for word in WORD.findall(value or "") if len(word) > 3)
+    return sorted(words)
+
+
+def spellings(term: str, words: list[str]) -> list[str]:
+    close = difflib.get_close_matches(term.lower(), words, n=3, cutoff=0.8) if len(term) > 4 else []
+    return [term, *close]
+
+
+def fallback_search(queryset: QuerySet, query: str) -> QuerySet:
+    terms = WORD.findall(query)[:MAX_TERMS] or [query]
+    words = vocabulary(queryset)
+    rank = Case(
+        When(exact_match(query), then=Value(10.0)),
+        When(substring_match(query), then=Value(5.0)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    condition = substring_match(query)
+    every_term = Q()
+    for term in terms:
+        variants = spellings(term, words)
+        named, titled, cited, summarised, required = Q(), Q(), Q(), Q(), Q()
+        for variant in variants:
+            named |= Q(short_name__icontains=variant)
+            titled |= Q(title__icontains=variant) | Q(original_title__icontains=variant)
+            cited |= Q(citation__icontains=variant)
+            summarised |= Q(summary__icontains=variant)
+            required |= Q(obligation__icontains=variant) | Q(reference__icontains=variant)
+        in_requirements = Exists(Requirement.objects.filter(required, rule=OuterRef("pk")))
+        rank = rank + Case(
+            When(named, then=Value(5.0)),
+            When(titled, then=Value(4.0)),
+            When(cited, then=Value(3.0)),
+            When(summarised, then=Value(2.0)),
+            When(in_requirements, then=Value(1.0)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+        every_term &= named | titled | cited | summarised | Q(in_requirements)
+    return queryset.annotate(search_rank=rank).filter(condition | every_term)

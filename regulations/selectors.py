@@ -1,0 +1,78 @@
+"""Reads that combine several models for a page: deadlines, counts, topic groups."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+
+from .models import CurationState, Jurisdiction, Requirement, Rule, Topic
+
+HORIZON_MONTHS = 24
+
+
+def months_after(date: dt.date, months: int) -> dt.date:
+    year, month = divmod(date.month - 1 + months, 12)
+    year, month = date.year + year, month + 1
+    for day in (date.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            continue
+    raise ValueError(date)
+
+
+@dataclass
+class Deadline:
+    date: dt.date
+    rule: Rule
+    requirement: Requirement | None = None
+
+    @property
+    def label(self) -> str:
+        if self.requirement:
+            return f"{self.requirement.reference or 'Requirement'}: {self.requirement.obligation}"
+        return "Starts to apply"
+
+
+def upcoming_deadlines(rules: QuerySet, start: dt.date, limit: int | None = None) -> list[Deadline]:
+    """Dates of application and requirement deadlines after ``start``, within the horizon (two queries)."""
+    end = months_after(start, HORIZON_MONTHS)
+    starting = rules.filter(applies_from__gt=start, applies_from__lte=end).select_related("jurisdiction")
+    phased = Requirement.objects.filter(
+        rule__in=rules.values("pk"), deadline__gt=start, deadline__lte=end
+    ).select_related("rule__jurisdiction")
+    deadlines = [Deadline(rule.applies_from, rule) for rule in starting]
+    deadlines += [Deadline(requirement.deadline, requirement.rule, requirement) for requirement in phased]
+    deadlines.sort(key=lambda d: (d.date, d.rule.jurisdiction.code, d.rule.title))
+    return deadlines[:limit] if limit else deadlines
+
+
+def topic_roots() -> dict[int, Topic]:
+    """Each topic's top-level ancestor, keyed by topic pk (one query)."""
+    topics = {topic.pk: topic for topic in Topic.objects.all()}
+    return {pk: topics[topic.parent_id] if topic.parent_id else topic for pk, topic in topics.items()}
+
+
+def group_by_domain(rules) -> list[tuple[Topic | None, list[Rule]]]:
+    """Rules grouped under the top-level topics of their topics (a rule may sit in two domains)."""
+    roots = topic_roots()
+    order = sorted({root.pk: root for root in roots.values()}.values(), key=lambda t: (t.order, t.name))
+    groups: dict[Topic | None, list[Rule]] = {root: [] for root in order}
+    groups[None] = []
+    for rule in rules:
+        domains = {roots[topic.pk] for topic in rule.topics.all()} or {None}
+        for domain in domains:
+            groups[domain].append(rule)
+    return [(domain, members) for domain, members in groups.items() if members]
+
+
+def covered_jurisdictions() -> QuerySet:
+    """Jurisdictions that make published rules, with how many."""
+    return (
+        Jurisdiction.objects.filter(rules__state=CurationState.PUBLISHED)
+        .annotate(own_rules=Count("rules"))
+        .select_related("parent")
+        .order_by("region", "name")
+    )

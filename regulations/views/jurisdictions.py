@@ -1,0 +1,112 @@
+"""Jurisdiction directory, country profiles and side-by-side comparison."""
+
+from __future__ import annotations
+
+from django.db.models import BooleanField, Case, Value, When
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from regulations.applicability import applicabilities, applicability, applicable_counts
+from regulations.forms import CompareForm, OnDateForm
+from regulations.models import Jurisdiction, Rule, Topic, legal_status_expression
+from regulations.selectors import covered_jurisdictions, group_by_domain, upcoming_deadlines
+
+
+def jurisdiction_list(request):
+    today = timezone.localdate()
+    covered = list(covered_jurisdictions())
+    counts = applicable_counts(covered, today, Rule.objects.published())
+    for jurisdiction in covered:
+        jurisdiction.applicable = counts[jurisdiction.pk]
+    regions: dict[str, list[Jurisdiction]] = {}
+    for jurisdiction in covered:
+        regions.setdefault(jurisdiction.region or "International", []).append(jurisdiction)
+    context = {
+        "regions": sorted(regions.items()),
+        "bodies": Jurisdiction.objects.bodies(),
+        "others": Jurisdiction.objects.places().exclude(pk__in=[j.pk for j in covered]).only("code", "name"),
+        "today": today,
+    }
+    return render(request, "regulations/jurisdictions/list.html", context)
+
+
+def jurisdiction_detail(request, code: str):
+    jurisdiction = get_object_or_404(Jurisdiction.objects.select_related("parent"), code=code.upper())
+    form = OnDateForm(request.GET)
+    if not form.is_valid():
+        context = {"jurisdiction": jurisdiction, "form": form}
+        return render(request, "regulations/jurisdictions/detail.html", context, status=400)
+    on = form.cleaned_data["on"] or timezone.localdate()
+    reach = applicability(jurisdiction, on)
+    rules = list(
+        reach.rules(Rule.objects.published().for_list())
+        .annotate(legal_status=legal_status_expression(on))
+        .order_by("jurisdiction__code", "title")
+    )
+    reasons = reach.reasons(rules)
+    for rule in rules:
+        rule.reasons = reasons[rule.pk]
+        rule.mandatory = any(reason.mandatory for reason in rule.reasons)
+    context = {
+        "jurisdiction": jurisdiction,
+        "form": form,
+        "on": on,
+        "mandatory_groups": group_by_domain([rule for rule in rules if rule.mandatory]),
+        "recognised": [rule for rule in rules if not rule.mandatory],
+        "memberships": jurisdiction.memberships.select_related("body").order_by("body__name", "since"),
+        "members": jurisdiction.members.select_related("member").order_by("role", "member__name"),
+        "deadlines": upcoming_deadlines(reach.rules(), on),
+        "rule_count": len(rules),
+    }
+    return render(request, "regulations/jurisdictions/detail.html", context)
+
+
+def compare(request):
+    form = CompareForm(request.GET)
+    context = {"form": form, "suggestions": ["DE", "JP", "BR"]}
+    if not form.is_valid():
+        return render(request, "regulations/jurisdictions/compare.html", context, status=400)
+    chosen, on = form.cleaned_data["j"], form.cleaned_data["on"] or timezone.localdate()
+    context.update(chosen=chosen, on=on)
+    if not chosen:
+        return render(request, "regulations/jurisdictions/compare.html", context)
+    reaches = applicabilities(chosen, on)
+    annotations = {}
+    for jurisdiction in chosen:
+        reach = reaches[jurisdiction.pk]
+        annotations[f"mandatory_{jurisdiction.pk}"] = flag(reach.condition(recognised=False))
+        annotations[f"applies_{jurisdiction.pk}"] = flag(reach.condition())
+    any_applies = None
+    for jurisdiction in chosen:
+        condition = reaches[jurisdiction.pk].condition()
+        any_applies = condition if any_applies is None else any_applies | condition
+    rules = list(
+        Rule.objects.published()
+        .for_list()
+        .filter(any_applies)
+        .annotate(legal_status=legal_status_expression(on), **annotations)
+        .order_by("jurisdiction__code", "title")
+    )
+    context["rows"] = comparison_rows(rules, chosen)
+    return render(request, "regulations/jurisdictions/compare.html", context)
+
+
+def flag(condition):
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def comparison_rows(rules, chosen):
+    """Topics as rows, one cell per jurisdiction listing (rule, mandatory) pairs."""
+    topics = list(Topic.objects.select_related("parent"))
+    rows = []
+    for topic in sorted(topics, key=lambda t: ((t.parent or t).order, t.parent_id is not None, t.order)):
+        cells = []
+        for jurisdiction in chosen:
+            cell = [
+                (rule, getattr(rule, f"mandatory_{jurisdiction.pk}"))
+                for rule in rules
+                if getattr(rule, f"applies_{jurisdiction.pk}") and topic in rule.topics.all()
+            ]
+            cells.append(cell)
+        rows.append((topic, cells))
+    return rows

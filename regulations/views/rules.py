@@ -1,0 +1,73 @@
+"""The rule list (filters, facets, ranked search) and the rule page."""
+
+from __future__ import annotations
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+from regulations.applicability import coverage
+from regulations.facets import rule_facets
+from regulations.filters import RuleFilter
+from regulations.models import Jurisdiction, Rule, legal_status_expression
+
+PAGE_SIZE = 25
+
+
+def paginate(queryset, number: str):
+    """The requested page, or an error message for a page that is not there."""
+    paginator = Paginator(queryset, PAGE_SIZE)
+    try:
+        return paginator.page(number or 1), ""
+    except PageNotAnInteger:
+        return None, "Give the page as a whole number, such as 2."
+    except EmptyPage:
+        return None, f"There is no page {number}; the last page is {paginator.num_pages}."
+
+
+def render_browser(request, template: str, context: dict, status: int):
+    """The full page, or only the filter-and-results block for an htmx swap."""
+    if request.htmx and not request.htmx.history_restore_request:
+        template = "regulations/rules/_browser.html"
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def rule_list(request):
+    filterset = RuleFilter(request.GET, queryset=Rule.objects.published().for_list(), request=request)
+    valid = filterset.is_valid()
+    context = {
+        "filter": filterset,
+        "form": filterset.form,
+        "facets": rule_facets(filterset),
+        "on": filterset.on,
+        "all_jurisdictions": Jurisdiction.objects.places().only("code", "name"),
+        "page": None,
+        "page_error": "",
+    }
+    if not valid:
+        return render_browser(request, "regulations/rules/list.html", context, status=400)
+    rules = filterset.qs.annotate(legal_status=legal_status_expression(filterset.on))
+    page, context["page_error"] = paginate(rules, request.GET.get("page", ""))
+    if page is None:
+        return render_browser(request, "regulations/rules/list.html", context, status=400)
+    reasons: dict[int, list] = {rule.pk: [] for rule in page}
+    for reach in filterset.applicability:
+        for pk, found in reach.reasons(page.object_list).items():
+            reasons[pk].extend(found)
+    for rule in page:
+        rule.reasons = reasons[rule.pk]
+    context["page"] = page
+    return render_browser(request, "regulations/rules/list.html", context, status=200)
+
+
+def rule_detail(request, slug: str):
+    today = timezone.localdate()
+    rule = get_object_or_404(
+        Rule.objects.published().for_detail().annotate(legal_status=legal_status_expression(today)),
+        slug=slug.lower(),
+    )
+    context = {"rule": rule, "coverage": coverage(rule, today), "today": today}
+    return render(request, "regulations/rules/detail.html", context)

@@ -1,0 +1,110 @@
+"""Bad input gets a 400 with the message beside the field, unknown pages a 404, never a 500."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytestmark = pytest.mark.django_db
+
+RULES = reverse("regulations:rule-list")
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"applies_in": "xx"}, "applies_in", "Unknown jurisdiction code: XX."),
+        ({"jurisdiction": "ZZ"}, "jurisdiction", "Unknown jurisdiction code: ZZ."),
+        ({"topic": "astrology"}, "topic", "Unknown topic: astrology."),
+        ({"status": "alive"}, "status", "Select a valid choice."),
+        ({"instrument": "poem"}, "instrument", "Select a valid choice."),
+        ({"level": "9"}, "level", "Select a valid choice."),
+        ({"level": "two"}, "level", "Select a valid choice."),
+        ({"in_force_on": "2027-13-01"}, "in_force_on", "Enter a valid date."),
+        ({"in_force_on": "tomorrow"}, "in_force_on", "Enter a valid date."),
+        ({"sort": "random"}, "sort", "Select a valid choice."),
+        ({"q": "x" * 5000}, "q", "Ensure this value has at most 200 characters (it has 5000)."),
+        ({"q": "abc\x00def"}, "q", "Null characters are not allowed."),
+    ],
+)
+def test_bad_filter_values_are_answered_400_beside_the_field(client, params, field, message):
+    response = client.get(RULES, params)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'id="error-{field}"' in page
+    error_block = page.split(f'id="error-{field}"', 1)[1][:400]
+    assert message.replace("'", "&#x27;") in error_block or message in error_block
+
+
+@pytest.mark.parametrize(
+    ("page", "message"),
+    [
+        ("abc", "Give the page as a whole number"),
+        ("0", "There is no page 0"),
+        ("999", "There is no page 999"),
+    ],
+)
+def test_bad_page_numbers_are_400(client, page, message):
+    response = client.get(RULES, {"page": page})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_htmx_gets_the_400_fragment_to_swap_in(client):
+    response = client.get(RULES, {"applies_in": "xx"}, headers={"HX-Request": "true"})
+    assert response.status_code == 400
+    assert "<html" not in response.content.decode()
+    assert "Unknown jurisdiction code: XX." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/jurisdictions/de/?on=31-12-2027", "on"),
+        ("/compare/?j=de&j=atlantis", "j"),
+        ("/compare/?j=de&on=never", "on"),
+        ("/compare/?j=de&j=fr&j=it&j=es&j=jp&j=br&j=cn", "j"),
+    ],
+)
+def test_other_pages_answer_400_beside_the_field(client, url, field):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert f'id="error-{field}"' in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/rules/no-such-rule/", "/jurisdictions/zz/", "/jurisdictions/atlantis/"])
+def test_unknown_pages_are_404(client, url):
+    assert client.get(url).status_code == 404
+
+
+PARAMS = st.sampled_from(
+    [
+        "q",
+        "applies_in",
+        "jurisdiction",
+        "topic",
+        "status",
+        "instrument",
+        "level",
+        "in_force_on",
+        "sort",
+        "page",
+        "other",
+    ]
+)
+VALUES = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(
+        ["de", "EU", "us-ca", "cybersecurity", "in_force", "law", "3", "2027-01-01", "newest", "2"]
+    ),
+    st.binary(max_size=40).map(lambda b: b.decode("latin-1")),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(PARAMS, VALUES), max_size=6))
+def test_arbitrary_query_strings_never_give_a_500(pairs):
+    client = Client()
+    response = client.get(RULES, [(key, value) for key, value in pairs])
+    assert response.status_code in (200, 400)

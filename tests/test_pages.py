@@ -1,0 +1,122 @@
+"""Rule pages, jurisdiction profiles, comparison and the front page."""
+
+import pytest
+from django.urls import reverse
+
+from regulations import models as m
+
+from .factories import RuleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, name, *args, **params):
+    response = client.get(reverse(f"regulations:{name}", args=args), params)
+    assert response.status_code == 200, response.content[:400]
+    return response, response.content.decode()
+
+
+def test_rule_page_shows_summary_requirements_sources_relations_and_reach(client):
+    _, page = get(client, "rule-detail", "un-r155")
+    assert "UN Regulation No. 155" in page
+    assert "Requirements" in page and "para 7.3.7" in page
+    assert (
+        "https://unece.org/sustainable-development/press/three-landmark-un-vehicle-regulations-enter-force"
+        in page
+    )
+    assert "Official" in page
+    assert "made binding by General Safety Regulation (GSR2)" in page
+    assert "Recognised, not mandatory" in page
+    assert "Last reviewed" in page and "Last changed" in page
+    assert "makes this rule binding" in page
+
+
+def test_a_recognised_un_regulation_is_never_called_mandatory_for_a_mere_party(client):
+    _, page = get(client, "jurisdiction-detail", "au")
+    recognised = page.split("Recognised, not mandatory")[1]
+    assert "UN R155" in recognised
+    mandatory_part = page.split("Recognised, not mandatory")[0]
+    assert "UN R155" not in mandatory_part
+
+
+def test_rule_page_renders_markdown_and_strips_anything_unsafe(client):
+    rule = RuleFactory(summary="**Bold** claim.\n\n<script>alert(1)</script> [link](javascript:alert(2))")
+    _, page = get(client, "rule-detail", rule.slug)
+    assert "<strong>Bold</strong>" in page
+    assert "<script>alert(1)" not in page
+    assert "javascript:alert(2)" not in page
+
+
+def test_rule_slugs_are_case_insensitive(client):
+    response = client.get("/rules/EU-GDPR/")
+    assert response.status_code == 200
+
+
+def test_internal_notes_never_reach_the_rule_page(client):
+    rule = RuleFactory(internal_notes="CURATOR ONLY: check the date")
+    requirement = rule.requirements.create(
+        key="art-1", reference="Art. 1", obligation="Do it.", internal_note="CURATOR ONLY: clause?"
+    )
+    _, page = get(client, "rule-detail", rule.slug)
+    assert requirement.obligation in page
+    assert "CURATOR ONLY" not in page
+
+
+def test_jurisdiction_profile_groups_rules_by_domain_with_memberships_and_deadlines(client):
+    _, page = get(client, "jurisdiction-detail", "de")
+    assert "Germany" in page and "Deutschland" in page
+    for domain in ("Data security", "Road safety", "Cross-border data transfer"):
+        assert domain in page
+    assert "European Union</a>: member state since 1 January 1958" in page
+    assert "Upcoming dates, next 24 months" in page
+    assert "Cyber Resilience Act" in page  # applies from 11 December 2027, inside the window
+
+
+def test_jurisdiction_profile_answers_for_another_day(client):
+    _, today = get(client, "jurisdiction-detail", "gb")
+    _, before = get(client, "jurisdiction-detail", "gb", on="2019-06-01")
+    assert "via EU membership" not in today
+    assert "via EU membership since 1 January 1973" in before
+
+
+def test_subdivision_profile_includes_federal_rules(client):
+    _, page = get(client, "jurisdiction-detail", "us-ca")
+    assert "made by United States, of which California is part" in page
+
+
+def test_union_profile_lists_members(client):
+    _, page = get(client, "jurisdiction-detail", "eu")
+    assert "Members and parties" in page and "Croatia" in page
+
+
+def test_jurisdiction_directory(client):
+    _, page = get(client, "jurisdiction-list")
+    assert "Europe" in page and "Asia" in page
+    assert "Germany" in page and "Every other country" in page
+
+
+def test_compare_puts_topics_in_rows_and_jurisdictions_in_columns(client):
+    response, _page = get(client, "compare", j=["de", "jp", "br"])
+    assert [j.code for j in response.context["chosen"]] == ["DE", "JP", "BR"]
+    rows = {topic.slug: cells for topic, cells in response.context["rows"]}
+    germany, japan, brazil = rows["personal-data"]
+    assert any(rule.slug == "eu-gdpr" for rule, _ in germany)
+    assert any(rule.slug == "jp-appi" for rule, _ in japan)
+    assert any(rule.slug == "br-lgpd" for rule, _ in brazil)
+    r155_in_japan = [mandatory for rule, mandatory in rows["cybersecurity"][1] if rule.slug == "un-r155"]
+    assert r155_in_japan == [True]
+
+
+def test_home_shows_search_counts_jurisdictions_deadlines_and_changes(client):
+    response, page = get(client, "home")
+    assert response.context["counts"]["rules"] == m.Rule.objects.published().count()
+    assert 'role="search"' in page
+    assert "Upcoming dates, next 24 months" in page
+    assert "Recently changed rules" in page
+    assert "Germany" in page
+
+
+def test_health_probe(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": response.json()["database"]}

@@ -1,0 +1,77 @@
+"""Every public page runs the same number of queries for 5 rules as for 200."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from regulations import models as m
+
+from .factories import (
+    JurisdictionFactory,
+    MembershipFactory,
+    RequirementFactory,
+    RuleFactory,
+    RuleRelationFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def place():
+    place = JurisdictionFactory(code="QB", name="Budgetland", region="Europe")
+    MembershipFactory(member=place, body=m.Jurisdiction.objects.get(code="EU"))
+    return place
+
+
+def add_rules(place, count):
+    topics = list(m.Topic.objects.filter(slug__in=["cybersecurity", "personal-data", "type-approval"]))
+    target = m.Rule.objects.get(slug="un-r155")
+    for _ in range(count):
+        rule = RuleFactory(jurisdiction=place, topics=topics)
+        RequirementFactory(rule=rule)
+        SourceFactory(rule=rule)
+        RuleRelationFactory(from_rule=rule, to_rule=target, kind=m.RelationKind.MAKES_BINDING)
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+PAGES = [
+    "/",
+    "/rules/",
+    "/rules/?applies_in=qb&topic=data-security",
+    "/rules/?q=vehicle+data&sort=newest",
+    "/rules/?applies_in=qb&page=2",
+    "/jurisdictions/",
+    "/jurisdictions/qb/",
+    "/compare/?j=qb&j=de&j=jp",
+    "/rules/un-r155/",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_page_queries_do_not_grow_with_rules(client, place, url):
+    add_rules(place, 30)  # enough for a second page
+    few = queries(client, url)
+    add_rules(place, 170)
+    assert queries(client, url) == few
+
+
+def test_rule_page_queries_do_not_grow_with_requirements_sources_or_relations(client, place):
+    def rule_with(rows):
+        rule = RuleFactory(jurisdiction=place)
+        RequirementFactory.create_batch(rows, rule=rule)
+        SourceFactory.create_batch(rows, rule=rule)
+        for _ in range(rows):
+            RuleRelationFactory(from_rule=rule, to_rule=RuleFactory(jurisdiction=place))
+            RuleRelationFactory(from_rule=RuleFactory(jurisdiction=place), to_rule=rule)
+        return rule
+
+    small, large = rule_with(5), rule_with(200)
+    assert queries(client, f"/rules/{small.slug}/") == queries(client, f"/rules/{large.slug}/")
