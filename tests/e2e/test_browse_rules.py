@@ -1,0 +1,67 @@
+"""A compliance officer filters the rule list, opens a rule, sees why it applies, and goes back."""
+
+import re
+
+from playwright.sync_api import expect
+
+
+def test_filtering_updates_list_and_counts_without_a_reload(page, live_url):
+    page.goto(f"{live_url}/rules/")
+    total = page.locator("#results-heading").inner_text()
+    cyber_count_before = page.locator("label[for='f-topic-cybersecurity'] .kb-count").inner_text()
+    page.evaluate("window.__stillHere = true")
+
+    page.locator("#f-applies_in-de").check()
+    expect(page.locator("#results-heading")).to_contain_text("applying in Germany")
+    expect(page).to_have_url(re.compile(r"applies_in=DE"))
+
+    cyber_count_germany = page.locator("label[for='f-topic-cybersecurity'] .kb-count").inner_text()
+    assert cyber_count_germany != cyber_count_before  # facet counts follow the filter
+    page.locator("#f-topic-cybersecurity").check()
+    expect(page).to_have_url(re.compile(r"topic=cybersecurity"))
+    expect(page.locator("#results-heading")).not_to_have_text(total)
+    assert page.evaluate("window.__stillHere") is True  # swapped in place, never reloaded
+
+    result = page.locator(".kb-result", has_text="UN R155")
+    expect(result.locator(".kb-reasons")).to_contain_text("made binding by General Safety Regulation (GSR2)")
+    result.get_by_role("link", name="UN R155").click()
+
+    expect(page.locator("h1")).to_have_text("UN R155")
+    expect(page.locator("#applies-heading")).to_be_visible()
+    expect(page.locator(".kb-coverage")).to_contain_text("made binding by General Safety Regulation (GSR2)")
+    expect(page.locator(".kb-coverage")).to_contain_text("Recognised, not mandatory")
+
+    page.go_back()
+    expect(page).to_have_url(
+        re.compile(r"applies_in=DE.*topic=cybersecurity|topic=cybersecurity.*applies_in=DE")
+    )
+    expect(page.locator("#f-applies_in-de")).to_be_checked()
+    expect(page.locator("#f-topic-cybersecurity")).to_be_checked()
+    expect(page.locator("#results-heading")).to_contain_text("applying in Germany")
+
+
+def test_search_as_you_type_and_reload_keeps_the_state(page, live_url):
+    page.goto(f"{live_url}/rules/")
+    page.locator("#id_q").fill("PIPL")
+    expect(page).to_have_url(re.compile(r"q=PIPL"))
+    expect(page.locator(".kb-result").first).to_contain_text("PIPL")
+    page.reload()
+    expect(page.locator("#id_q")).to_have_value("PIPL")
+    expect(page.locator(".kb-result").first).to_contain_text("PIPL")
+
+
+def test_a_bad_filter_shows_the_error_beside_the_field(page, live_url):
+    response = page.goto(f"{live_url}/rules/?in_force_on=2027-02-30")
+    assert response.status == 400
+    expect(page.locator("#error-in_force_on")).to_contain_text("Enter a valid date")
+
+
+def test_everything_works_without_javascript(browser, live_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_url}/rules/")
+    page.locator("#f-applies_in-jp").check()
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page).to_have_url(re.compile(r"applies_in=JP"))
+    expect(page.locator("#results-heading")).to_contain_text("applying in Japan")
+    context.close()
