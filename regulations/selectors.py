@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
 
@@ -25,27 +25,42 @@ def months_after(date: dt.date, months: int) -> dt.date:
 
 @dataclass
 class Deadline:
+    """What falls due on one day under one rule: its start, phased requirements, or both."""
+
     date: dt.date
     rule: Rule
-    requirement: Requirement | None = None
+    starts: bool = False
+    requirements: list[Requirement] = field(default_factory=list)
 
     @property
     def label(self) -> str:
-        if self.requirement:
-            return f"{self.requirement.reference or 'Requirement'}: {self.requirement.obligation}"
-        return "Starts to apply"
+        parts = ["Starts to apply"] if self.starts else []
+        if len(self.requirements) == 1:
+            requirement = self.requirements[0]
+            parts.append(f"{requirement.reference or 'Requirement'}: {requirement.obligation}")
+        elif self.requirements:
+            references = ", ".join(r.reference or r.key for r in self.requirements)
+            parts.append(f"{len(self.requirements)} requirements due ({references})")
+        return "; ".join(parts)
 
 
 def upcoming_deadlines(rules: QuerySet, start: dt.date, limit: int | None = None) -> list[Deadline]:
-    """Dates of application and requirement deadlines after ``start``, within the horizon (two queries)."""
+    """Dates of application and requirement deadlines after ``start``, within the horizon (two queries).
+
+    One entry per rule and day, so a rule phasing in ten duties on one date reads as one line.
+    """
     end = months_after(start, HORIZON_MONTHS)
-    starting = rules.filter(applies_from__gt=start, applies_from__lte=end).select_related("jurisdiction")
+    entries: dict[tuple[dt.date, int], Deadline] = {}
+    for rule in rules.filter(applies_from__gt=start, applies_from__lte=end).select_related("jurisdiction"):
+        entries[(rule.applies_from, rule.pk)] = Deadline(rule.applies_from, rule, starts=True)
     phased = Requirement.objects.filter(
         rule__in=rules.values("pk"), deadline__gt=start, deadline__lte=end
     ).select_related("rule__jurisdiction")
-    deadlines = [Deadline(rule.applies_from, rule) for rule in starting]
-    deadlines += [Deadline(requirement.deadline, requirement.rule, requirement) for requirement in phased]
-    deadlines.sort(key=lambda d: (d.date, d.rule.jurisdiction.code, d.rule.title))
+    for requirement in phased:
+        key = (requirement.deadline, requirement.rule_id)
+        entry = entries.setdefault(key, Deadline(requirement.deadline, requirement.rule))
+        entry.requirements.append(requirement)
+    deadlines = sorted(entries.values(), key=lambda d: (d.date, d.rule.jurisdiction.code, d.rule.title))
     return deadlines[:limit] if limit else deadlines
 
 

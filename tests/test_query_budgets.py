@@ -47,7 +47,7 @@ PAGES = [
     "/rules/",
     "/rules/?applies_in=qb&topic=data-security",
     "/rules/?q=vehicle+data&sort=newest",
-    "/rules/?applies_in=qb&page=2",
+    "/rules/?page=2",
     "/jurisdictions/",
     "/jurisdictions/qb/",
     "/compare/?j=qb&j=de&j=jp",
@@ -57,9 +57,9 @@ PAGES = [
 
 @pytest.mark.parametrize("url", PAGES)
 def test_page_queries_do_not_grow_with_rules(client, place, url):
-    add_rules(place, 30)  # enough for a second page
+    add_rules(place, 5)
     few = queries(client, url)
-    add_rules(place, 170)
+    add_rules(place, 195)
     assert queries(client, url) == few
 
 

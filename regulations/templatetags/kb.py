@@ -69,9 +69,3 @@ def language_of(jurisdiction) -> str:
     code = jurisdiction.code.split("-")[0]
     language = official_language(code)
     return language.replace("_", "-") if language else ""
-
-
-@register.filter
-def get_list(querydict, key):
-    """Upper-cased values of a repeated query parameter."""
-    return [value.upper() for value in querydict.getlist(key)] if hasattr(querydict, "getlist") else []

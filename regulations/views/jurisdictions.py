@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Case, Value, When
+from django.db.models import BooleanField, Case, Q, Value, When
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from regulations.applicability import applicabilities, applicability, applicable_counts
 from regulations.forms import CompareForm, OnDateForm
-from regulations.models import Jurisdiction, Rule, Topic, legal_status_expression
+from regulations.models import CurationState, Jurisdiction, Rule, Topic, legal_status_expression
 from regulations.selectors import covered_jurisdictions, group_by_domain, upcoming_deadlines
 
 
@@ -63,7 +63,14 @@ def jurisdiction_detail(request, code: str):
 
 def compare(request):
     form = CompareForm(request.GET)
-    context = {"form": form, "suggestions": ["DE", "JP", "BR"]}
+    selected = {code.strip().upper() for code in request.GET.getlist("j") if code.strip()}
+    candidates = list(
+        Jurisdiction.objects.filter(Q(rules__state=CurationState.PUBLISHED) | Q(code__in=selected))
+        .distinct()
+        .order_by("name")
+    )
+    others = Jurisdiction.objects.places().exclude(pk__in=[j.pk for j in candidates]).only("code", "name")
+    context = {"form": form, "selected": selected, "candidates": candidates, "others": others}
     if not form.is_valid():
         return render(request, "regulations/jurisdictions/compare.html", context, status=400)
     chosen, on = form.cleaned_data["j"], form.cleaned_data["on"] or timezone.localdate()
