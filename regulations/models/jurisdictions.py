@@ -14,6 +14,13 @@ class JurisdictionKind(models.TextChoices):
     TREATY_BODY = "treaty_body", "Treaty body"
 
 
+class SlugManager(models.Manager):
+    """A manager whose natural key is the model's slug (for fixtures that survive re-numbering)."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
 class JurisdictionQuerySet(models.QuerySet):
     def places(self):
         """Countries and subdivisions: where a vehicle is sold, as opposed to unions and treaty bodies."""
@@ -136,11 +143,6 @@ class Membership(models.Model):
     natural_key.dependencies = ["regulations.jurisdiction"]
 
 
-class AuthorityManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
 class Authority(models.Model):
     """A body that issues rules (European Commission, CAC, NHTSA, MLIT ...)."""
 
@@ -151,7 +153,7 @@ class Authority(models.Model):
         Jurisdiction, on_delete=models.PROTECT, null=True, blank=True, related_name="authorities"
     )
 
-    objects = AuthorityManager()
+    objects = SlugManager()
 
     class Meta:
         ordering = ["name"]
@@ -162,11 +164,6 @@ class Authority(models.Model):
 
     def natural_key(self):
         return (self.slug,)
-
-
-class TopicManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
 
 
 class Topic(models.Model):
@@ -180,7 +177,7 @@ class Topic(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0)
 
-    objects = TopicManager()
+    objects = SlugManager()
 
     class Meta:
         ordering = ["order", "name"]

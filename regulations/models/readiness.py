@@ -5,7 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from .jurisdictions import Jurisdiction
+from .jurisdictions import Jurisdiction, SlugManager
 from .rules import Requirement, Rule
 
 partial_date_validator = RegexValidator(
@@ -25,11 +25,6 @@ class Segment(models.TextChoices):
     SUPPLIER = "supplier", "Supplier"
 
 
-class CompanyManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
 class Company(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
@@ -45,7 +40,7 @@ class Company(models.Model):
     internal_notes = models.TextField(blank=True, help_text="For curators only; never shown publicly.")
     markets = models.ManyToManyField(Jurisdiction, through="Market", related_name="market_companies")
 
-    objects = CompanyManager()
+    objects = SlugManager()
 
     class Meta:
         ordering = ["name"]

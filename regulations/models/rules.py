@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from simple_history.models import HistoricalRecords
 
-from .jurisdictions import Authority, Jurisdiction, Topic
+from .jurisdictions import Authority, Jurisdiction, SlugManager, Topic
 
 MAX_SAE_LEVEL = 5
 
@@ -111,9 +111,8 @@ class RuleQuerySet(models.QuerySet):
         return self.with_status_on(LegalStatus.PROPOSED, date)
 
 
-class RuleManager(models.Manager.from_queryset(RuleQuerySet)):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+class RuleManager(SlugManager.from_queryset(RuleQuerySet)):
+    pass
 
 
 class Rule(models.Model):
