@@ -88,8 +88,22 @@ class Reason:
         return max(dates, default=None)
 
     def __str__(self) -> str:
-        parts = [step.describe(self.jurisdiction) for step in self.steps]
-        return f"Applies in {self.jurisdiction.name}: " + ", which applies ".join(parts)
+        return f"Applies in {self.jurisdiction.name}: {self.path}"
+
+    @property
+    def path(self) -> str:
+        """The steps as one phrase: "made binding by A from <date>, which applies via EU membership ..."."""
+        text = self.steps[0].describe(self.jurisdiction)
+        for step in self.steps[1:]:
+            if step.kind is StepKind.BINDING:
+                text += f", which is itself {step.describe(self.jurisdiction)}"
+            elif step.kind is StepKind.OWN:
+                text += f", a rule of {self.jurisdiction.name}"
+            elif step.kind is StepKind.PARENT:
+                text += f", a rule of {step.via.name}, of which {self.jurisdiction.name} is part"
+            else:
+                text += f", which applies {step.describe(self.jurisdiction)}"
+        return text
 
 
 @dataclass
@@ -266,10 +280,7 @@ def coverage(rule: Rule, on: dt.date) -> list[Coverage]:
     bodies = [j.pk for j in makers if j.kind in (JurisdictionKind.UNION, JurisdictionKind.TREATY_BODY)]
     if bodies:
         for membership in (
-            Membership.objects.active_on(on)
-            .filter(body__in=bodies)
-            .select_related("member")
-            .order_by("member__name")
+            Membership.objects.active_on(on).filter(body__in=bodies).select_related("member").order_by("member__name")
         ):
             memberships.setdefault(membership.body_id, []).append(membership)
 
@@ -288,9 +299,7 @@ def coverage(rule: Rule, on: dt.date) -> list[Coverage]:
         if binder.jurisdiction.kind == JurisdictionKind.UNION:
             members = members_of(binder.jurisdiction, MembershipRole.MEMBER)
             groups.append(
-                Coverage(
-                    f"{made_binding}, via {binder.jurisdiction.code} membership", members, True, effective
-                )
+                Coverage(f"{made_binding}, via {binder.jurisdiction.code} membership", members, True, effective)
             )
     if rule.jurisdiction.kind == JurisdictionKind.TREATY_BODY:
         parties = members_of(rule.jurisdiction, MembershipRole.PARTY_1958)
@@ -314,9 +323,7 @@ def applicable_counts(jurisdictions, on: dt.date, rules: QuerySet) -> dict[int, 
         for relations in live_bindings(on).values()
         for relation in relations
     ]
-    bound_makers = dict(
-        rules.filter(pk__in={target for _, _, target in edges}).values_list("pk", "jurisdiction_id")
-    )
+    bound_makers = dict(rules.filter(pk__in={target for _, _, target in edges}).values_list("pk", "jurisdiction_id"))
     counts = {}
     for pk, reach in reaches.items():
         covered = set(reach.reaching) | set(reach.recognising)

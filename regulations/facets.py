@@ -93,17 +93,13 @@ def topic_facet(filterset: RuleFilter) -> Facet:
         **{
             f"t{topic.pk}": Count(
                 "pk",
-                filter=Q(
-                    pk__in=through.filter(topic__in=[topic.pk, *children.get(topic.pk, [])]).values("rule_id")
-                ),
+                filter=Q(pk__in=through.filter(topic__in=[topic.pk, *children.get(topic.pk, [])]).values("rule_id")),
             )
             for topic in topics
         }
     )
     roots = [topic for topic in topics if not topic.parent_id]
-    ordered = [
-        item for root in roots for item in [(root, 0), *[(t, 1) for t in topics if t.parent_id == root.pk]]
-    ]
+    ordered = [item for root in roots for item in [(root, 0), *[(t, 1) for t in topics if t.parent_id == root.pk]]]
     options = [
         Option(topic.slug, topic.name, counts[f"t{topic.pk}"], topic.slug in selected, depth)
         for topic, depth in ordered
@@ -121,21 +117,15 @@ def status_facet(filterset: RuleFilter) -> Facet:
         .annotate(count=Count("pk"))
     )
     counts = {row["facet_status"]: row["count"] for row in rows}
-    options = [
-        Option(value, label, counts.get(value, 0), value in selected) for value, label in LegalStatus.choices
-    ]
+    options = [Option(value, label, counts.get(value, 0), value in selected) for value, label in LegalStatus.choices]
     return Facet("status", "Legal status", options, note=f"on {date_format(filterset.on, 'j M Y')}")
 
 
 def instrument_facet(filterset: RuleFilter) -> Facet:
     selected = chosen(filterset, "instrument")
-    rows = (
-        filterset.queryset_without("instrument").order_by().values("instrument").annotate(count=Count("pk"))
-    )
+    rows = filterset.queryset_without("instrument").order_by().values("instrument").annotate(count=Count("pk"))
     counts = {row["instrument"]: row["count"] for row in rows}
-    options = [
-        Option(value, label, counts.get(value, 0), value in selected) for value, label in Instrument.choices
-    ]
+    options = [Option(value, label, counts.get(value, 0), value in selected) for value, label in Instrument.choices]
     return Facet("instrument", "Instrument", options)
 
 

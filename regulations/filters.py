@@ -120,11 +120,7 @@ class RuleFilter(django_filters.FilterSet):
         return queryset.filter(condition)
 
     def filter_topic(self, queryset, name, value):
-        if not value:
-            return queryset
-        slugs = {topic.slug for topic in value}
-        topics = Topic.objects.filter(Q(slug__in=slugs) | Q(parent__slug__in=slugs))
-        return queryset.filter(pk__in=Topic.rules.through.objects.filter(topic__in=topics).values("rule_id"))
+        return queryset.in_topics(value) if value else queryset
 
     def filter_status(self, queryset, name, value):
         if not value:
@@ -132,10 +128,7 @@ class RuleFilter(django_filters.FilterSet):
         return queryset.alias(_status=legal_status_expression(self.on)).filter(_status__in=value)
 
     def filter_level(self, queryset, name, value):
-        if value in (None, ""):
-            return queryset
-        level = int(value)
-        return queryset.filter(Q(level_min__isnull=True) | Q(level_min__lte=level, level_max__gte=level))
+        return queryset if value in (None, "") else queryset.for_level(int(value))
 
     def filter_in_force_on(self, queryset, name, value):
         return queryset.in_force_on(value) if value else queryset

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import health, home, jurisdictions, rules
+from .views import checklist, health, home, jurisdictions, rules
 
 app_name = "regulations"
 
@@ -11,5 +11,6 @@ urlpatterns = [
     path("jurisdictions/", jurisdictions.jurisdiction_list, name="jurisdiction-list"),
     path("jurisdictions/<str:code>/", jurisdictions.jurisdiction_detail, name="jurisdiction-detail"),
     path("compare/", jurisdictions.compare, name="compare"),
+    path("checklist/", checklist.checklist, name="checklist"),
     path("healthz", health.healthz, name="healthz"),
 ]

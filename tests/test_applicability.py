@@ -45,9 +45,7 @@ class World:
         )
         self.framework = RuleFactory(jurisdiction=self.union, short_name="Framework Regulation")
         for binder in (self.safety_regulation, self.framework):
-            RuleRelationFactory(
-                from_rule=binder, to_rule=self.un_regulation, kind=m.RelationKind.MAKES_BINDING
-            )
+            RuleRelationFactory(from_rule=binder, to_rule=self.un_regulation, kind=m.RelationKind.MAKES_BINDING)
 
 
 @pytest.fixture
@@ -150,9 +148,7 @@ def test_reasons_cost_the_same_queries_for_5_or_50_rules(world):
     def queries(count):
         rules = [RuleFactory(jurisdiction=world.union) for _ in range(count)]
         for rule in rules:
-            RuleRelationFactory(
-                from_rule=world.safety_regulation, to_rule=rule, kind=m.RelationKind.MAKES_BINDING
-            )
+            RuleRelationFactory(from_rule=world.safety_regulation, to_rule=rule, kind=m.RelationKind.MAKES_BINDING)
         with CaptureQueriesContext(connection) as captured:
             reach = applicability(world.member, TODAY)
             list(reach.rules())

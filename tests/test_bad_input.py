@@ -95,9 +95,7 @@ PARAMS = st.sampled_from(
 )
 VALUES = st.one_of(
     st.text(max_size=300),
-    st.sampled_from(
-        ["de", "EU", "us-ca", "cybersecurity", "in_force", "law", "3", "2027-01-01", "newest", "2"]
-    ),
+    st.sampled_from(["de", "EU", "us-ca", "cybersecurity", "in_force", "law", "3", "2027-01-01", "newest", "2"]),
     st.binary(max_size=40).map(lambda b: b.decode("latin-1")),
 )
 

@@ -121,9 +121,7 @@ def test_a_rule_cannot_relate_to_itself():
 
 def test_a_relation_is_recorded_once():
     relation = RuleRelationFactory()
-    refused_by_database(
-        m.RuleRelation(from_rule=relation.from_rule, to_rule=relation.to_rule, kind=relation.kind)
-    )
+    refused_by_database(m.RuleRelation(from_rule=relation.from_rule, to_rule=relation.to_rule, kind=relation.kind))
 
 
 def test_membership_dates_are_in_order():

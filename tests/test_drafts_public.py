@@ -36,9 +36,7 @@ def hidden_rule(request):
     RequirementFactory(rule=rule, obligation=f"{MARK} obligation", deadline=soon)
     gdpr = m.Rule.objects.get(slug="eu-gdpr")
     RuleRelationFactory(from_rule=gdpr, to_rule=rule, kind=m.RelationKind.REFERENCES)
-    RuleRelationFactory(
-        from_rule=rule, to_rule=m.Rule.objects.get(slug="un-r157"), kind=m.RelationKind.MAKES_BINDING
-    )
+    RuleRelationFactory(from_rule=rule, to_rule=m.Rule.objects.get(slug="un-r157"), kind=m.RelationKind.MAKES_BINDING)
     return rule
 
 

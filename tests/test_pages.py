@@ -20,10 +20,7 @@ def test_rule_page_shows_summary_requirements_sources_relations_and_reach(client
     _, page = get(client, "rule-detail", "un-r155")
     assert "UN Regulation No. 155" in page
     assert "Requirements" in page and "para 7.3.7" in page
-    assert (
-        "https://unece.org/sustainable-development/press/three-landmark-un-vehicle-regulations-enter-force"
-        in page
-    )
+    assert "https://unece.org/sustainable-development/press/three-landmark-un-vehicle-regulations-enter-force" in page
     assert "Official" in page
     assert "made binding by General Safety Regulation (GSR2)" in page
     assert "Recognised, not mandatory" in page

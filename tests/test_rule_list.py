@@ -76,9 +76,7 @@ def test_a_parent_topic_includes_its_subtopics(client):
 
 def test_status_is_derived_for_the_chosen_day(client):
     cra = "eu-cra-2024-2847"  # applies from 11 December 2027
-    assert cra in all_slugs(client, status="adopted", in_force_on="2027-12-10") | all_slugs(
-        client, status="adopted"
-    )
+    assert cra in all_slugs(client, status="adopted", in_force_on="2027-12-10") | all_slugs(client, status="adopted")
     assert cra in all_slugs(client, status="in_force", in_force_on="2027-12-11")
     assert cra not in all_slugs(client, status="in_force", in_force_on="2027-12-10")
 

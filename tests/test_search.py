@@ -12,9 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def ranked(query: str) -> list[str]:
-    results = search_rules(Rule.objects.published(), query).order_by(
-        "-search_rank", "jurisdiction__code", "title"
-    )
+    results = search_rules(Rule.objects.published(), query).order_by("-search_rank", "jurisdiction__code", "title")
     return list(results.values_list("slug", flat=True))
 
 

@@ -4,6 +4,8 @@ from django.contrib import admin, messages
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from regulations.checklists import ChecklistQuery, build_checklist
+from regulations.exports.xlsx import xlsx_response
 from regulations.models import Requirement, Rule, RuleRelation, Source
 from regulations.services import rules_publish
 
@@ -72,7 +74,7 @@ class RuleAdmin(SimpleHistoryAdmin):
     date_hierarchy = "applies_from"
     show_full_result_count = False
     list_per_page = 50
-    actions = ["publish"]
+    actions = ["publish", "export_checklist"]
     inlines = [RequirementInline, SourceInline, RelationInline]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
@@ -96,6 +98,13 @@ class RuleAdmin(SimpleHistoryAdmin):
             self.message_user(request, ngettext("Published %d rule.", "Published %d rules.", count) % count)
         for rule, problems in refused.items():
             self.message_user(request, f"Not published {rule}: {', '.join(problems)}.", messages.WARNING)
+
+    @admin.action(description="Export checklist of selected rules (XLSX, with internal notes)")
+    def export_checklist(self, request, queryset):
+        query = ChecklistQuery(
+            include_internal=True, live_only=False, rule_slugs=sorted(queryset.values_list("slug", flat=True))
+        )
+        return xlsx_response(build_checklist(query, rules=queryset))
 
     def has_publish_permission(self, request):
         return request.user.has_perm("regulations.publish_rule")

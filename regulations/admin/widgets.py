@@ -37,9 +37,7 @@ class PrefetchedAutocompleteInlineMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = PrefetchedAutocompleteSelect(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
+            kwargs["widget"] = PrefetchedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_formset(self, request, obj=None, **kwargs):

@@ -137,10 +137,6 @@ def read_company_file(path: Path, problems: Problems) -> CompanyFile:
     where = path.name
     e = Entry(read_yaml(path), where, problems, {"companies", "records"})
     return CompanyFile(
-        companies=[
-            read_company(c, f"{where} company {i}", problems) for i, c in enumerate(e.items("companies"), 1)
-        ],
-        records=[
-            read_record(r, f"{where} record {i}", problems) for i, r in enumerate(e.items("records"), 1)
-        ],
+        companies=[read_company(c, f"{where} company {i}", problems) for i, c in enumerate(e.items("companies"), 1)],
+        records=[read_record(r, f"{where} record {i}", problems) for i, r in enumerate(e.items("records"), 1)],
     )

@@ -34,8 +34,7 @@ class LoadReport:
     def lines(self) -> list[str]:
         names = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
         return [
-            f"{name}: {self.created[name]} created, {self.updated[name]} updated, "
-            f"{self.unchanged[name]} unchanged"
+            f"{name}: {self.created[name]} created, {self.updated[name]} updated, {self.unchanged[name]} unchanged"
             for name in names
         ]
 

@@ -203,15 +203,10 @@ def read_rule(data, where: str, problems: Problems) -> Rule:
         state=e.text("state", choices=STATES),
         summary=e.text("summary"),
         internal_notes=e.text("internal_notes", required=False),
-        sources=[
-            read_source(s, f"{where} source {i}", problems) for i, s in enumerate(e.items("sources"), 1)
-        ],
-        relations=[
-            read_relation(r, f"{where} relation {i}", problems) for i, r in enumerate(e.items("relations"), 1)
-        ],
+        sources=[read_source(s, f"{where} source {i}", problems) for i, s in enumerate(e.items("sources"), 1)],
+        relations=[read_relation(r, f"{where} relation {i}", problems) for i, r in enumerate(e.items("relations"), 1)],
         requirements=[
-            read_requirement(r, f"{where} requirement {i}", problems)
-            for i, r in enumerate(e.items("requirements"), 1)
+            read_requirement(r, f"{where} requirement {i}", problems) for i, r in enumerate(e.items("requirements"), 1)
         ],
     )
     check_rule(rule, where, problems)

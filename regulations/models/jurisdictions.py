@@ -172,9 +172,7 @@ class Topic(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=100, unique=True)
     description = models.TextField(blank=True)
-    parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
-    )
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
     order = models.PositiveSmallIntegerField(default=0)
 
     objects = SlugManager()

@@ -110,9 +110,7 @@ class PublicRecord(models.Model):
     jurisdiction = models.ForeignKey(
         Jurisdiction, on_delete=models.PROTECT, null=True, blank=True, related_name="company_records"
     )
-    rule = models.ForeignKey(
-        Rule, on_delete=models.PROTECT, null=True, blank=True, related_name="company_records"
-    )
+    rule = models.ForeignKey(Rule, on_delete=models.PROTECT, null=True, blank=True, related_name="company_records")
     date = partial_date_field()
     issuer = models.CharField(max_length=300, blank=True)
     description = models.TextField(help_text="In our own words.")
@@ -154,9 +152,7 @@ class Assessment(models.Model):
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="assessments")
     requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="assessments")
-    status = models.CharField(
-        max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.UNKNOWN
-    )
+    status = models.CharField(max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.UNKNOWN)
     evidence = models.TextField(blank=True)
     evidence_url = models.URLField(max_length=1000, blank=True)
     assessed_on = models.DateField(null=True, blank=True)

@@ -64,27 +64,45 @@ class RuleQuerySet(models.QuerySet):
 
     def for_list(self):
         """What a row of a rule list shows: jurisdiction, authority and topics, in three queries."""
-        return self.select_related("jurisdiction", "authority").prefetch_related("topics")
+        return self.select_related("jurisdiction", "authority").prefetch_related("topics").defer("search_vector")
 
     def for_detail(self):
         """A rule page: requirements, sources, topics and relations to other published rules."""
-        return self.select_related("jurisdiction__parent", "authority").prefetch_related(
-            "topics__parent",
-            "requirements",
-            "sources",
-            models.Prefetch(
-                "outgoing_relations",
-                queryset=RuleRelation.objects.filter(to_rule__state=CurationState.PUBLISHED).select_related(
-                    "to_rule__jurisdiction"
+        return (
+            self.select_related("jurisdiction__parent", "authority")
+            .defer("search_vector")
+            .prefetch_related(
+                "topics__parent",
+                "requirements",
+                "sources",
+                models.Prefetch(
+                    "outgoing_relations",
+                    queryset=RuleRelation.objects.filter(to_rule__state=CurationState.PUBLISHED).select_related(
+                        "to_rule__jurisdiction"
+                    ),
                 ),
-            ),
-            models.Prefetch(
-                "incoming_relations",
-                queryset=RuleRelation.objects.filter(from_rule__state=CurationState.PUBLISHED).select_related(
-                    "from_rule__jurisdiction"
+                models.Prefetch(
+                    "incoming_relations",
+                    queryset=RuleRelation.objects.filter(from_rule__state=CurationState.PUBLISHED).select_related(
+                        "from_rule__jurisdiction"
+                    ),
                 ),
-            ),
+            )
         )
+
+    def for_level(self, level: int):
+        """Rules that concern SAE ``level``: those for all vehicles and those whose range covers it."""
+        return self.filter(Q(level_min__isnull=True) | Q(level_min__lte=level, level_max__gte=level))
+
+    def in_topics(self, topics):
+        """Rules tagged with any of ``topics`` or their sub-topics (no join, so no duplicates)."""
+        topics = Topic.objects.filter(Q(pk__in=[t.pk for t in topics]) | Q(parent__in=topics))
+        return self.filter(pk__in=Topic.rules.through.objects.filter(topic__in=topics).values("rule_id"))
+
+    def live_on(self, date: dt.date):
+        """In force, or adopted and coming: what a firm must prepare for on ``date``."""
+        live = [LegalStatus.IN_FORCE, LegalStatus.ADOPTED]
+        return self.alias(_live_status=legal_status_expression(date)).filter(_live_status__in=live)
 
     def with_legal_status(self, date: dt.date):
         """Annotate ``legal_status`` as of ``date``."""
@@ -120,9 +138,7 @@ class Rule(models.Model):
 
     slug = models.SlugField(max_length=100, unique=True)
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="rules")
-    authority = models.ForeignKey(
-        Authority, on_delete=models.PROTECT, null=True, blank=True, related_name="rules"
-    )
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, null=True, blank=True, related_name="rules")
     title = models.CharField(max_length=500, help_text="Official English title, or the usual English name.")
     original_title = models.CharField(max_length=500, blank=True, help_text="Title in the original language.")
     short_name = models.CharField(max_length=200, blank=True, help_text="GDPR, UN R155, PIPL ...")
@@ -232,9 +248,7 @@ class Requirement(models.Model):
     rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="requirements")
     key = models.SlugField(max_length=80, help_text="Stable identifier within the rule, e.g. art-27.")
     reference = models.CharField(max_length=300, blank=True, help_text="Art. 27, para 7.2 ...")
-    kind = models.CharField(
-        max_length=20, choices=RequirementKind.choices, default=RequirementKind.OBLIGATION
-    )
+    kind = models.CharField(max_length=20, choices=RequirementKind.choices, default=RequirementKind.OBLIGATION)
     obligation = models.TextField(help_text="What the firm must do, in plain language and our own words.")
     deadline = models.DateField(null=True, blank=True, help_text="Its own date, where the rule is phased.")
     evidence = models.TextField(blank=True, help_text="What a firm would show to prove it complies.")

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from regulations.applicability import coverage
+from regulations.checklists import ChecklistQuery, build_checklist
+from regulations.exports import WRITERS
 from regulations.facets import rule_facets
 from regulations.filters import RuleFilter
 from regulations.models import Jurisdiction, Rule, legal_status_expression
@@ -35,6 +37,18 @@ def render_browser(request, template: str, context: dict, status: int):
     return response
 
 
+def list_query(filterset: RuleFilter, user) -> ChecklistQuery:
+    """The checklist of the rules on screen: the list's markets, topics, level and day."""
+    cleaned = filterset.form.cleaned_data
+    return ChecklistQuery(
+        applies_in=list(cleaned.get("applies_in") or []),
+        topics=list(cleaned.get("topic") or []),
+        level=int(cleaned["level"]) if cleaned.get("level") else None,
+        on=filterset.on,
+        include_internal=user.is_staff,
+    )
+
+
 def rule_list(request):
     filterset = RuleFilter(request.GET, queryset=Rule.objects.published().for_list(), request=request)
     valid = filterset.is_valid()
@@ -47,8 +61,14 @@ def rule_list(request):
         "page": None,
         "page_error": "",
     }
+    export = request.GET.get("format")
+    if export and export not in WRITERS:
+        context["page_error"] = f"Unsupported format {export}: choose one of {', '.join(WRITERS)}."
+        valid = False
     if not valid:
         return render_browser(request, "regulations/rules/list.html", context, status=400)
+    if export:
+        return WRITERS[export](build_checklist(list_query(filterset, request.user), rules=filterset.qs))
     rules = filterset.qs.annotate(legal_status=legal_status_expression(filterset.on))
     page, context["page_error"] = paginate(rules, request.GET.get("page", ""))
     if page is None:

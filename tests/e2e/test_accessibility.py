@@ -18,6 +18,9 @@ PUBLIC_PAGES = [
     "/jurisdictions/us-ca/",
     "/compare/",
     "/compare/?j=de&j=jp&j=br",
+    "/checklist/",
+    "/checklist/?applies_in=de&applies_in=fr&topic=cybersecurity",
+    "/checklist/?applies_in=xx",
 ]
 
 

@@ -32,9 +32,7 @@ def test_filtering_updates_list_and_counts_without_a_reload(page, live_url):
     expect(page.locator(".kb-coverage")).to_contain_text("Recognised, not mandatory")
 
     page.go_back()
-    expect(page).to_have_url(
-        re.compile(r"applies_in=DE.*topic=cybersecurity|topic=cybersecurity.*applies_in=DE")
-    )
+    expect(page).to_have_url(re.compile(r"applies_in=DE.*topic=cybersecurity|topic=cybersecurity.*applies_in=DE"))
     expect(page.locator("#f-applies_in-de")).to_be_checked()
     expect(page.locator("#f-topic-cybersecurity")).to_be_checked()
     expect(page.locator("#results-heading")).to_contain_text("applying in Germany")

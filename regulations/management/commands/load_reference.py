@@ -18,9 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--fixtures", type=Path, default=settings.BASE_DIR / "fixtures")
-        parser.add_argument(
-            "--sync", action="store_true", help="update existing records to match the fixtures"
-        )
+        parser.add_argument("--sync", action="store_true", help="update existing records to match the fixtures")
 
     def handle(self, *args, fixtures: Path, sync: bool, verbosity: int, **options):
         try:
@@ -30,6 +28,4 @@ class Command(BaseCommand):
         if verbosity > 1:
             for line in report.lines():
                 self.stdout.write(line)
-        self.stdout.write(
-            self.style.SUCCESS(f"Reference content loaded: {report.changed} records created or updated.")
-        )
+        self.stdout.write(self.style.SUCCESS(f"Reference content loaded: {report.changed} records created or updated."))

@@ -1,0 +1,299 @@
+"""Requirement checklists: the one row builder every format and every door uses.
+
+A checklist lists each requirement of each rule that is mandatory in the chosen
+jurisdictions on a day, in force or adopted and coming, with why it applies and,
+for a firm, its assessment. Rows stream from the database, so a checklist of
+100,000 rows costs the same few queries and flat memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.db.models import F, FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from .applicability import Applicability, Reason, applicabilities
+from .models import (
+    Assessment,
+    AssessmentStatus,
+    Company,
+    Jurisdiction,
+    Requirement,
+    Rule,
+    Source,
+    Topic,
+    Visibility,
+)
+
+CHUNK = 2000
+ROW_FIELDS = [
+    *["rule_id", "reference", "obligation", "deadline", "evidence", "order", "reference_checked", "internal_note"],
+    *["rule__title", "rule__citation", "rule__applies_from", "rule__jurisdiction__code", "rule__jurisdiction__name"],
+]
+SAMPLE_LABEL = "illustrative sample"
+INTERNAL_LABEL = "internal"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    width: int = 18
+
+
+BASE_COLUMNS = [
+    Column("applies_in", "Applies in", 14),
+    Column("reason", "Why it applies", 40),
+    Column("citation", "Rule citation", 28),
+    Column("rule_title", "Rule title", 40),
+    Column("reference", "Requirement", 16),
+    Column("obligation", "Obligation", 60),
+    Column("topics", "Topics", 24),
+    Column("deadline", "Deadline", 12),
+    Column("evidence", "Evidence to show", 40),
+    Column("source_url", "Source", 40),
+]
+STATUS_COLUMN = Column("status", "Status", 14)
+COMPANY_COLUMNS = [
+    Column("company_evidence", "Company evidence", 40),
+    Column("assessed_on", "Assessed on", 12),
+    Column("assessment_label", "Assessment basis", 18),
+]
+INTERNAL_COLUMNS = [Column("internal_note", "Internal note (staff only)", 40)]
+TEAM_COLUMNS = [Column("owner", "Owner", 16), Column("notes", "Notes", 40)]
+STATUS_CHOICES = [label for _, label in AssessmentStatus.choices]
+EMPTY_NOTE = "No requirement matches this query: nothing in force or coming applies to it on that day."
+
+
+@dataclass
+class ChecklistQuery:
+    """What was asked: recorded on every export."""
+
+    applies_in: list[Jurisdiction] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
+    level: int | None = None
+    on: dt.date = field(default_factory=timezone.localdate)
+    company: Company | None = None
+    include_internal: bool = False
+    rule_slugs: list[str] = field(default_factory=list)
+    live_only: bool = True  # False for curators exporting rules whatever their status
+
+    def describe(self) -> list[tuple[str, str]]:
+        return [
+            (
+                "Applies in",
+                ", ".join(f"{j.name} ({j.code})" for j in self.applies_in) or "each rule's own jurisdiction",
+            ),
+            ("Topics", ", ".join(t.name for t in self.topics) or "all"),
+            ("Automation level", f"SAE Level {self.level}" if self.level is not None else "any"),
+            ("On", self.on.isoformat()),
+            ("Company", self.company.name if self.company else "none"),
+            (
+                "Rules",
+                ", ".join(self.rule_slugs) if self.rule_slugs else "every published rule matching the above",
+            ),
+            ("Internal data", "included, marked internal" if self.include_internal else "not included"),
+        ]
+
+    def as_dict(self) -> dict:
+        return {
+            "applies_in": [j.code for j in self.applies_in],
+            "topics": [t.slug for t in self.topics],
+            "level": self.level,
+            "on": self.on.isoformat(),
+            "company": self.company.slug if self.company else None,
+            "rules": self.rule_slugs,
+            "include_internal": self.include_internal,
+        }
+
+
+@dataclass
+class Checklist:
+    query: ChecklistQuery
+    columns: list[Column]
+    rows: Iterator[dict]
+    generated_at: dt.datetime
+    data_version: str
+
+    @property
+    def keys(self) -> list[str]:
+        return [column.key for column in self.columns]
+
+    @property
+    def filename_stem(self) -> str:
+        codes = "-".join(sorted(j.code.lower() for j in self.query.applies_in)) or "rules"
+        company = f"-{self.query.company.slug}" if self.query.company else ""
+        return f"checklist-{codes}{company}-{self.query.on.isoformat()}"
+
+
+def data_version() -> str:
+    """When the content last changed: the newest history entry of rules, requirements or assessments."""
+    latest = [
+        model.history.aggregate(latest=Max("history_date"))["latest"]
+        for model in (Rule, Requirement, Source, Assessment)
+    ]
+    latest = [stamp for stamp in latest if stamp]
+    return max(latest).strftime("%Y-%m-%dT%H:%M:%SZ") if latest else "empty"
+
+
+def columns_for(query: ChecklistQuery) -> list[Column]:
+    columns = list(BASE_COLUMNS)
+    if query.company:
+        columns += COMPANY_COLUMNS
+    if query.include_internal:
+        columns += INTERNAL_COLUMNS
+    return [*columns[: len(BASE_COLUMNS)], STATUS_COLUMN, *columns[len(BASE_COLUMNS) :], *TEAM_COLUMNS]
+
+
+def build_checklist(query: ChecklistQuery, rules: QuerySet | None = None) -> Checklist:
+    """The checklist for ``query``; ``rules`` narrows the published rules (a list filter, admin selection)."""
+    rules = Rule.objects.published() if rules is None else rules
+    sections = plan(query, rules)
+    topic_names = topics_by_rule([pk for section in sections for pk in section.rule_ids])
+    return Checklist(
+        query=query,
+        columns=columns_for(query),
+        rows=iter_rows(query, sections, topic_names),
+        generated_at=timezone.now(),
+        data_version=data_version(),
+    )
+
+
+def scoped_rules(query: ChecklistQuery, rules: QuerySet) -> QuerySet:
+    """Rules in force or adopted and coming on the day, narrowed by topic and level."""
+    if query.live_only:
+        rules = rules.live_on(query.on)
+    if query.topics:
+        rules = rules.in_topics(query.topics)
+    return rules if query.level is None else rules.for_level(query.level)
+
+
+def requirement_rows(query: ChecklistQuery, rule_ids) -> QuerySet:
+    """Requirements of ``rule_ids`` with rule, first source and a firm's assessment, in checklist order."""
+    first_topic = Topic.rules.through.objects.filter(rule_id=OuterRef("rule_id")).order_by("topic__order")
+    first_source = Source.objects.filter(rule_id=OuterRef("rule_id")).order_by("-official", "order", "pk")
+    requirements = (
+        Requirement.objects.filter(rule_id__in=rule_ids)
+        .select_related("rule__jurisdiction")
+        .only(*ROW_FIELDS)
+        .annotate(
+            topic_order=Subquery(first_topic.values("topic__order")[:1]),
+            source_url=Subquery(first_source.values("url")[:1]),
+        )
+        .order_by(F("topic_order").asc(nulls_last=True), "rule__title", "rule_id", "order", "pk")
+    )
+    if query.company:
+        visible = Q(assessments__company=query.company)
+        if not query.include_internal:
+            visible &= Q(assessments__visibility=Visibility.PUBLIC)
+        requirements = requirements.annotate(own=FilteredRelation("assessments", condition=visible)).annotate(
+            status=F("own__status"),
+            company_evidence=F("own__evidence"),
+            assessed_on=F("own__assessed_on"),
+            visibility=F("own__visibility"),
+            is_sample=F("own__is_sample"),
+        )
+    return requirements
+
+
+def reach_for(query: ChecklistQuery) -> list[tuple[Jurisdiction | None, Applicability | None]]:
+    """Each chosen jurisdiction with what reaches it, by code; one (None, None) for rules' own makers."""
+    if not query.applies_in:
+        return [(None, None)]
+    reaches = applicabilities(query.applies_in, query.on)
+    return [(j, reaches[j.pk]) for j in sorted(query.applies_in, key=lambda j: j.code)]
+
+
+def describe_reasons(reasons: list[Reason]) -> str:
+    return "; ".join(reason.path for reason in reasons if reason.mandatory)
+
+
+@dataclass
+class Section:
+    """The rules of one jurisdiction (or of their own makers), worked out before any row is streamed."""
+
+    jurisdiction: Jurisdiction | None
+    rule_ids: list[int]
+    reasons: dict[int, list[Reason]]
+
+
+def plan(query: ChecklistQuery, rules: QuerySet) -> list[Section]:
+    """Which rules go under which jurisdiction and why: a few queries, bounded by rules, not rows."""
+    rules = scoped_rules(query, rules).select_related(None).prefetch_related(None)
+    sections = []
+    for jurisdiction, reach in reach_for(query):
+        if reach is None:
+            sections.append(Section(None, list(rules.values_list("pk", flat=True)), {}))
+            continue
+        applying = list(reach.rules(rules, recognised=False).only("pk", "jurisdiction_id"))
+        sections.append(Section(jurisdiction, [rule.pk for rule in applying], reach.reasons(applying)))
+    return sections
+
+
+def iter_rows(query: ChecklistQuery, sections: list[Section], topic_names: dict[int, str]) -> Iterator[dict]:
+    """Stream the rows, one requirement query per section, read in chunks."""
+    for section in sections:
+        requirements = requirement_rows(query, section.rule_ids).iterator(chunk_size=CHUNK)
+        for requirement in requirements:
+            reasons = section.reasons.get(requirement.rule_id) if section.jurisdiction else None
+            yield make_row(query, section.jurisdiction, requirement, reasons, topic_names)
+
+
+def topics_by_rule(rule_ids: list[int]) -> dict[int, str]:
+    names: dict[int, list[str]] = {}
+    pairs = Topic.rules.through.objects.filter(rule_id__in=set(rule_ids)).order_by("topic__order")
+    for rule_id, name in pairs.values_list("rule_id", "topic__name"):
+        names.setdefault(rule_id, []).append(name)
+    return {rule_id: ", ".join(values) for rule_id, values in names.items()}
+
+
+def effective_date(requirement: Requirement, reasons: list[Reason] | None) -> dt.date | None:
+    """The requirement's own deadline, or the day the rule binds there."""
+    if requirement.deadline:
+        return requirement.deadline
+    dates = [requirement.rule.applies_from]
+    dates += [reason.effective_from for reason in reasons or [] if reason.mandatory]
+    return max([d for d in dates if d], default=None)
+
+
+def make_row(
+    query: ChecklistQuery,
+    jurisdiction: Jurisdiction | None,
+    requirement: Requirement,
+    reasons: list[Reason] | None,
+    topic_names: dict[int, str],
+) -> dict:
+    """One checklist row; ``reasons`` is None when rows follow each rule's own jurisdiction."""
+    rule = requirement.rule
+    row = {
+        "applies_in": (jurisdiction or rule.jurisdiction).code,
+        "reason": describe_reasons(reasons) if reasons is not None else f"made by {rule.jurisdiction.name}",
+        "citation": rule.citation,
+        "rule_title": rule.title,
+        "reference": requirement.reference,
+        "obligation": requirement.obligation,
+        "topics": topic_names.get(rule.pk, ""),
+        "deadline": effective_date(requirement, reasons),
+        "evidence": requirement.evidence,
+        "source_url": requirement.source_url or "",
+    }
+    if query.company:
+        status = getattr(requirement, "status", None)
+        labels = []
+        if getattr(requirement, "is_sample", False):
+            labels.append(SAMPLE_LABEL)
+        if getattr(requirement, "visibility", None) == Visibility.INTERNAL:
+            labels.append(INTERNAL_LABEL)
+        row |= {
+            "status": AssessmentStatus(status).label if status else AssessmentStatus.UNKNOWN.label,
+            "company_evidence": getattr(requirement, "company_evidence", "") or "",
+            "assessed_on": getattr(requirement, "assessed_on", None),
+            "assessment_label": ", ".join(labels) if status else "not assessed",
+        }
+    if query.include_internal:
+        unchecked = "" if requirement.reference_checked else "Clause reference not yet checked. "
+        row["internal_note"] = (unchecked + requirement.internal_note).strip()
+    return {"status": "", **row, "owner": "", "notes": ""}

@@ -1,0 +1,102 @@
+"""XLSX made for work: a cover sheet, then the checklist with a frozen header,
+filters, wrapped text, sensible widths, a status drop-down and real dates.
+
+Written with openpyxl's write-only mode into a spooled temporary file, so a large
+checklist does not build a workbook in memory.
+"""
+
+import tempfile
+
+from django.http import FileResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from regulations.checklists import EMPTY_NOTE, SAMPLE_LABEL, STATUS_CHOICES, Checklist
+
+from .cells import attachment
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SPOOL_BYTES = 8 * 1024 * 1024
+
+
+def styles(workbook: Workbook) -> tuple[NamedStyle, NamedStyle, NamedStyle]:
+    body = NamedStyle("kb_body", alignment=Alignment(wrap_text=True, vertical="top"))
+    header = NamedStyle(
+        "kb_header",
+        font=Font(bold=True, color="FFFFFF"),
+        fill=PatternFill("solid", fgColor="0B5CAD"),
+        alignment=Alignment(wrap_text=True, vertical="center"),
+    )
+    day = NamedStyle("kb_date", number_format="yyyy-mm-dd", alignment=Alignment(vertical="top"))
+    for style in (body, header, day):
+        workbook.add_named_style(style)
+    return body, header, day
+
+
+def cell(sheet, value, style):
+    written = WriteOnlyCell(sheet, value=value)
+    written.style = style.name
+    if isinstance(value, str):
+        written.data_type = "s"  # never a formula, whatever the text starts with
+    return written
+
+
+def write_checklist(sheet, checklist: Checklist, body, header, day) -> int:
+    for index, column in enumerate(checklist.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "A2"
+    sheet.append([cell(sheet, column.title, header) for column in checklist.columns])
+    count = 0
+    for row in checklist.rows:
+        count += 1
+        values = [row[key] for key in checklist.keys]
+        sheet.append([cell(sheet, v, day if hasattr(v, "isoformat") else body) for v in values])
+    if not count:
+        sheet.append([cell(sheet, EMPTY_NOTE, body)])
+    last_column = get_column_letter(len(checklist.columns))
+    sheet.auto_filter.ref = f"A1:{last_column}{max(count, 1) + 1}"
+    status = get_column_letter(checklist.keys.index("status") + 1)
+    drop_down = DataValidation(type="list", formula1=f'"{",".join(STATUS_CHOICES)}"', allow_blank=True)
+    drop_down.error, drop_down.errorTitle = f"Choose one of: {', '.join(STATUS_CHOICES)}.", "Status"
+    drop_down.add(f"{status}2:{status}{max(count, 1) + 1}")
+    sheet.data_validations.append(drop_down)
+    return count
+
+
+def write_cover(sheet, checklist: Checklist, count: int, body, header) -> None:
+    sheet.column_dimensions["A"].width = 24
+    sheet.column_dimensions["B"].width = 90
+    sheet.append([cell(sheet, "Requirement checklist", header), cell(sheet, "", header)])
+    lines = [
+        *checklist.query.describe(),
+        ("Generated", checklist.generated_at.strftime("%Y-%m-%d %H:%M UTC")),
+        ("Content version", checklist.data_version),
+        ("Rows", str(count)),
+        ("Status values", ", ".join(STATUS_CHOICES)),
+        (
+            "Please note",
+            f"Rows marked '{SAMPLE_LABEL}' are demo data, not statements about the firm. "
+            "Summaries and obligations are our own words; the official text prevails.",
+        ),
+    ]
+    if not count:
+        lines.append(("Result", EMPTY_NOTE))
+    for label, value in lines:
+        sheet.append([cell(sheet, label, body), cell(sheet, value, body)])
+
+
+def xlsx_response(checklist: Checklist) -> FileResponse:
+    workbook = Workbook(write_only=True)
+    body, header, day = styles(workbook)
+    cover = workbook.create_sheet("About this checklist")
+    sheet = workbook.create_sheet("Checklist")
+    count = write_checklist(sheet, checklist, body, header, day)
+    write_cover(cover, checklist, count, body, header)
+    output = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - FileResponse closes it
+    workbook.save(output)
+    output.seek(0)
+    response = FileResponse(output, content_type=CONTENT_TYPE)
+    return attachment(response, f"{checklist.filename_stem}.xlsx")

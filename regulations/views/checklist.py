@@ -1,0 +1,70 @@
+"""The checklist builder: a preview grouped by jurisdiction and rule, and every export format."""
+
+from __future__ import annotations
+
+from itertools import groupby, islice
+from operator import itemgetter
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from regulations.checklists import ChecklistQuery, build_checklist
+from regulations.exports import WRITERS
+from regulations.forms import ChecklistForm
+from regulations.models import Company, Jurisdiction, Topic
+
+PREVIEW_LIMIT = 3000
+
+
+def checklist_query(cleaned: dict, user) -> ChecklistQuery:
+    return ChecklistQuery(
+        applies_in=list(cleaned.get("applies_in") or []),
+        topics=list(cleaned.get("topic") or []),
+        level=cleaned.get("level"),
+        on=cleaned.get("on") or timezone.localdate(),
+        company=cleaned.get("company"),
+        include_internal=user.is_staff,
+    )
+
+
+def grouped(rows: list[dict], names: dict[str, str]) -> list[tuple[str, str, list[tuple[str, list[dict]]]]]:
+    """Rows as jurisdiction (code, name) -> rule -> requirements, in checklist order."""
+    return [
+        (code, names.get(code, code), [(title, list(items)) for title, items in groupby(group, key=by_rule)])
+        for code, group in groupby(rows, key=itemgetter("applies_in"))
+    ]
+
+
+by_rule = itemgetter("rule_title")
+
+
+def checklist(request):
+    form = ChecklistForm(request.GET or None)
+    context = {
+        "form": form,
+        "markets": Jurisdiction.objects.filter(rules__state="published").distinct().order_by("name"),
+        "all_places": Jurisdiction.objects.places().only("code", "name"),
+        "topics": Topic.objects.select_related("parent"),
+        "companies": Company.objects.order_by("name"),
+    }
+    if not form.is_bound:
+        return render(request, "regulations/checklist/builder.html", context)
+    if not form.is_valid():
+        if request.GET.get("format") == "json":
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+        return render(request, "regulations/checklist/builder.html", context, status=400)
+    result = build_checklist(checklist_query(form.cleaned_data, request.user))
+    writer = WRITERS.get(form.cleaned_data.get("format") or "html")
+    if writer:
+        return writer(result)
+    rows = list(islice(result.rows, PREVIEW_LIMIT + 1))
+    context |= {
+        "checklist": result,
+        "groups": grouped(rows[:PREVIEW_LIMIT], {j.code: j.name for j in result.query.applies_in}),
+        "truncated": len(rows) > PREVIEW_LIMIT,
+        "row_count": min(len(rows), PREVIEW_LIMIT),
+        "rule_count": len({(r["applies_in"], r["rule_title"]) for r in rows}),
+        "query_string": request.GET.urlencode(),
+    }
+    return render(request, "regulations/checklist/builder.html", context)

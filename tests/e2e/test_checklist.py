@@ -1,0 +1,42 @@
+"""A compliance officer builds a checklist for two markets and downloads it for Excel."""
+
+import re
+
+import openpyxl
+from playwright.sync_api import expect
+
+
+def test_build_preview_and_download_an_xlsx_checklist(page, live_url, tmp_path):
+    page.goto(f"{live_url}/checklist/")
+    page.locator("#m-de").check()
+    page.locator("#m-fr").check()
+    page.locator("#t-cybersecurity").check()
+    page.get_by_role("button", name="Preview checklist").click()
+
+    expect(page).to_have_url(re.compile(r"applies_in=DE"))
+    expect(page).to_have_url(re.compile(r"applies_in=FR"))
+    expect(page).to_have_url(re.compile(r"topic=cybersecurity"))
+    expect(page.locator("#checklist-heading")).to_contain_text("in 2 jurisdictions")
+    expect(page.locator("h3", has_text="Germany")).to_be_visible()
+    expect(page.locator("h3", has_text="France")).to_be_visible()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Excel (XLSX)").click()
+    download = download_info.value
+    assert re.fullmatch(r"checklist-de-fr-\d{4}-\d{2}-\d{2}\.xlsx", download.suggested_filename)
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Checklist"]
+    assert sheet["A1"].value == "Applies in"
+    assert {row[0].value for row in sheet.iter_rows(min_row=2)} == {"DE", "FR"}
+
+
+def test_the_checklist_prints_without_the_builder(page, live_url):
+    page.goto(f"{live_url}/checklist/?applies_in=de&topic=cybersecurity")
+    page.emulate_media(media="print")
+    expect(page.locator("form.kb-builder")).to_be_hidden()
+    expect(page.locator(".kb-header")).to_be_hidden()
+    expect(page.locator("#checklist-heading")).to_be_visible()
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")

@@ -1,0 +1,251 @@
+"""Checklist exports: one builder, four writers, the same rows read back from every file."""
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+
+import openpyxl
+import pytest
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+
+from regulations import models as m
+
+from .factories import AssessmentFactory, CompanyFactory, RequirementFactory, RuleFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("regulations:checklist")
+ON = "2026-11-25"
+PARAMS = {"applies_in": ["de", "jp"], "on": ON}
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def unguard(text: str) -> str:
+    return text[1:] if text[:2] in {"'=", "'+", "'-", "'@"} else text
+
+
+def read_csv(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf")
+    table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    return [[unguard(cell) for cell in row] for row in table]
+
+
+def read_xlsx(data: bytes) -> list[list[str]]:
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Checklist"]
+    table = []
+    for row in sheet.iter_rows():
+        values = []
+        for cell in row:
+            value = cell.value
+            if isinstance(value, dt.datetime):
+                value = value.date().isoformat()
+            values.append("" if value is None else str(value))
+        table.append(values)
+    return table
+
+
+def read_json(data: bytes) -> list[list[str]]:
+    document = json.loads(data)
+    keys = [column["key"] for column in document["columns"]]
+    titles = [column["title"] for column in document["columns"]]
+    assert document["row_count"] == len(document["rows"])
+    return [titles] + [["" if row[k] is None else str(row[k]) for k in keys] for row in document["rows"]]
+
+
+def read_markdown(data: bytes, titles: list[str]) -> list[list[str]]:
+    table, code = [titles], None
+    for line in data.decode().splitlines():
+        heading = re.match(r"^## .*\((?P<code>[A-Z0-9-]+)\)$", line)
+        if heading:
+            code = heading["code"]
+        elif line.startswith("| ") and code and not line.startswith(f"| {titles[1]} |"):
+            cells = [c.strip().replace("\\|", "|").replace("\\\\", "\\") for c in re.split(r"(?<!\\) \| ", line[2:-2])]
+            table.append([code, *cells])
+    return table
+
+
+@pytest.fixture
+def tricky_rule():
+    """A rule in Germany with Chinese text and a cell a spreadsheet would run as a formula."""
+    rule = RuleFactory(
+        jurisdiction=m.Jurisdiction.objects.get(code="DE"),
+        title="汽车数据 test act | with a pipe",
+        citation='=HYPERLINK("http://evil.example")',
+    )
+    SourceFactory(rule=rule)
+    RequirementFactory(rule=rule, obligation="@SUM(A1:A9) then line one\nline two", evidence="-1 safeguards")
+    return rule
+
+
+def test_every_format_holds_the_same_rows(client, tricky_rule):
+    got = {fmt: client.get(URL, {**PARAMS, "format": fmt}) for fmt in ("csv", "xlsx", "json", "md")}
+    for response in got.values():
+        assert response.status_code == 200
+    from_csv = read_csv(body(got["csv"]))
+    titles = from_csv[0]
+    from_xlsx = read_xlsx(body(got["xlsx"]))
+    from_json = read_json(body(got["json"]))
+    from_markdown = read_markdown(body(got["md"]), titles)
+    assert len(from_csv) > 100
+    assert from_xlsx == from_csv
+    assert from_json == from_csv
+    flat = [[cell.replace("\n", " ") for cell in row] for row in from_csv]
+    assert from_markdown == flat
+    assert any("汽车数据" in cell for row in from_csv for cell in row)
+
+
+def test_csv_streams_with_a_bom_and_guards_formulas(client, tricky_rule):
+    response = client.get(URL, {**PARAMS, "format": "csv"})
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = body(response).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'@SUM" in text and "'-1 safeguards" in text
+    assert ",=HYPERLINK" not in text
+
+
+def test_xlsx_is_made_for_work(client, tricky_rule):
+    response = client.get(URL, {**PARAMS, "company": CompanyFactory(slug="acme").slug, "format": "xlsx"})
+    workbook = openpyxl.load_workbook(io.BytesIO(body(response)))
+    assert workbook.sheetnames == ["About this checklist", "Checklist"]
+    cover = {row[0].value: row[1].value for row in workbook["About this checklist"].iter_rows(min_row=2)}
+    assert cover["Applies in"] == "Germany (DE), Japan (JP)"
+    assert cover["On"] == ON and cover["Company"].startswith("Test Motors")
+    assert int(cover["Rows"]) > 100 and cover["Content version"] and cover["Generated"]
+    sheet = workbook["Checklist"]
+    assert sheet.freeze_panes == "A2"
+    header = [cell.value for cell in sheet[1]]
+    assert sheet.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(header))}{sheet.max_row}"
+    status = openpyxl.utils.get_column_letter(header.index("Status") + 1)
+    validation = sheet.data_validations.dataValidation[0]
+    assert validation.type == "list" and "Partly met" in validation.formula1
+    assert str(validation.sqref) == f"{status}2:{status}{sheet.max_row}"
+    deadline = header.index("Deadline")
+    dated = [row[deadline] for row in sheet.iter_rows(min_row=2) if row[deadline].value]
+    assert dated and all(cell.is_date for cell in dated)
+    assert sheet.column_dimensions["F"].width >= 40
+    assert sheet.cell(row=2, column=6).alignment.wrap_text
+    formula_cells = [c for row in sheet.iter_rows() for c in row if str(c.value).startswith(("=", "'="))]
+    assert formula_cells and all(c.data_type == "s" for c in formula_cells)
+
+
+def test_downloads_are_named_for_what_they_hold(client):
+    response = client.get(URL, {"applies_in": ["fr", "de"], "on": "2026-11-24", "format": "xlsx"})
+    assert response["Content-Disposition"] == 'attachment; filename="checklist-de-fr-2026-11-24.xlsx"'
+    response = client.get(URL, {"applies_in": "jp", "company": "byd", "on": "2027-01-01", "format": "csv"})
+    assert response["Content-Disposition"] == 'attachment; filename="checklist-jp-byd-2027-01-01.csv"'
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json", "md"])
+def test_an_empty_result_is_a_valid_file_with_header_and_note(client, fmt):
+    response = client.get(URL, {"applies_in": "aq", "format": fmt})
+    assert response.status_code == 200
+    data = body(response)
+    note = "No requirement matches this query"
+    if fmt == "csv":
+        table = read_csv(data)
+        assert table[0][0] == "Applies in" and table[1][0].startswith(note)
+    elif fmt == "xlsx":
+        workbook = openpyxl.load_workbook(io.BytesIO(data))
+        assert workbook["Checklist"]["A1"].value == "Applies in"
+        assert workbook["Checklist"]["A2"].value.startswith(note)
+    elif fmt == "json":
+        document = json.loads(data)
+        assert document["rows"] == [] and document["note"].startswith(note)
+    else:
+        assert note in data.decode() and "| Why it applies |" in data.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"applies_in": "xx", "format": "csv"}, "applies_in", "Unknown jurisdiction code: XX."),
+        ({"applies_in": "de", "company": "nobody", "format": "xlsx"}, "company", "Unknown company"),
+        ({"applies_in": "de", "on": "2026-02-30", "format": "csv"}, "on", "Give the date as YYYY-MM-DD"),
+        ({"applies_in": "de", "format": "pdf"}, "format", "Unsupported format pdf"),
+        ({"format": "csv"}, "applies_in", "Choose at least one market"),
+    ],
+)
+def test_bad_input_is_a_400_with_a_clear_message(client, params, field, message):
+    response = client.get(URL, params)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'id="error-{field}"' in page
+    assert message in page.split(f'id="error-{field}"', 1)[1][:300]
+
+
+def test_json_callers_get_json_errors(client):
+    response = client.get(URL, {"applies_in": "xx", "format": "json"})
+    assert response.status_code == 400
+    assert response.json()["errors"]["applies_in"][0]["message"] == "Unknown jurisdiction code: XX."
+
+
+@pytest.fixture
+def internal_assessment():
+    company = CompanyFactory(slug="acme")
+    rule = RuleFactory(jurisdiction=m.Jurisdiction.objects.get(code="DE"), internal_notes="")
+    requirement = RequirementFactory(rule=rule, internal_note="CHECK CLAUSE", reference_checked=False)
+    AssessmentFactory(
+        company=company,
+        requirement=requirement,
+        visibility="internal",
+        evidence="SECRET EVIDENCE",
+        is_sample=False,
+    )
+    return company
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json", "md", "html"])
+def test_internal_data_never_reaches_anonymous_users(client, internal_assessment, fmt):
+    response = client.get(URL, {"applies_in": "de", "company": "acme", "format": fmt})
+    data = body(response) if fmt != "xlsx" else str(read_xlsx(body(response))).encode()
+    assert b"SECRET EVIDENCE" not in data and b"CHECK CLAUSE" not in data
+
+
+def test_staff_exports_include_internal_data_marked_internal(client, curator, internal_assessment):
+    client.force_login(curator)
+    table = read_csv(body(client.get(URL, {"applies_in": "de", "company": "acme", "format": "csv"})))
+    header, rows = table[0], table[1:]
+    row = next(r for r in rows if r[header.index("Company evidence")] == "SECRET EVIDENCE")
+    assert row[header.index("Assessment basis")] == "internal"
+    assert "CHECK CLAUSE" in row[header.index("Internal note (staff only)")]
+
+
+def test_html_preview_groups_by_jurisdiction_and_rule_with_export_links(client):
+    response = client.get(URL, {"applies_in": ["de", "jp"], "topic": "cybersecurity"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Germany" in page and "Japan" in page
+    assert "format=xlsx" in page and "format=csv" in page
+    groups = response.context["groups"]
+    assert [code for code, _, _ in groups] == ["DE", "JP"]
+
+
+def test_the_rule_list_exports_its_current_filter(client):
+    params = {"applies_in": "jp", "topic": "cybersecurity", "in_force_on": ON}
+    from_list = read_csv(body(client.get(reverse("regulations:rule-list"), {**params, "format": "csv"})))
+    from_builder = read_csv(
+        body(client.get(URL, {"applies_in": "jp", "topic": "cybersecurity", "on": ON, "format": "csv"}))
+    )
+    assert len(from_list) > 1
+    assert from_list == from_builder
+
+
+def test_curators_export_selected_rules_from_the_admin(curator_client):
+    draft = RuleFactory(state=m.CurationState.IN_REVIEW, applies_from=None)
+    RequirementFactory(rule=draft, internal_note="Needs a check")
+    response = curator_client.post(
+        reverse("admin:regulations_rule_changelist"),
+        {"action": "export_checklist", "_selected_action": [draft.pk, m.Rule.objects.get(slug="eu-gdpr").pk]},
+    )
+    assert response.status_code == 200
+    table = read_xlsx(body(response))
+    header = table[0]
+    citations = {row[header.index("Rule citation")] for row in table[1:]}
+    assert citations == {draft.citation, "Regulation (EU) 2016/679"}
+    assert "Needs a check" in {row[header.index("Internal note (staff only)")] for row in table[1:]}
