@@ -38,6 +38,8 @@ def add_rules(place, count):
 def queries(client, url) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
     assert response.status_code == 200, url
     return len(captured)
 
@@ -52,6 +54,10 @@ PAGES = [
     "/jurisdictions/qb/",
     "/compare/?j=qb&j=de&j=jp",
     "/rules/un-r155/",
+    "/checklist/?applies_in=qb&applies_in=de",
+    "/checklist/?applies_in=qb&company=byd&format=csv",
+    "/checklist/?applies_in=qb&format=xlsx",
+    "/rules/?applies_in=qb&format=json",
 ]
 
 
