@@ -186,15 +186,17 @@ def requirement_rows(query: ChecklistQuery, rule_ids) -> QuerySet:
         .order_by(F("topic_order").asc(nulls_last=True), "rule__title", "rule_id", "order", "pk")
     )
     if query.company:
-        visible = Q(assessments__company=query.company)
-        if not query.include_internal:
-            visible &= Q(assessments__visibility=Visibility.PUBLIC)
-        requirements = requirements.annotate(own=FilteredRelation("assessments", condition=visible)).annotate(
+        relation = "effectivestatus_rows" if query.include_internal else "publiceffectivestatus_rows"
+        own = FilteredRelation(relation, condition=Q(**{f"{relation}__company": query.company}))
+        requirements = requirements.annotate(own=own).annotate(
             status=F("own__status"),
             company_evidence=F("own__evidence"),
             assessed_on=F("own__assessed_on"),
             visibility=F("own__visibility"),
             is_sample=F("own__is_sample"),
+            carried=F("own__carried"),
+            via_reference=F("own__via_requirement__reference"),
+            via_rule=F("own__via_requirement__rule__short_name"),
         )
     return requirements
 
@@ -287,6 +289,8 @@ def make_row(
             labels.append(SAMPLE_LABEL)
         if getattr(requirement, "visibility", None) == Visibility.INTERNAL:
             labels.append(INTERNAL_LABEL)
+        if getattr(requirement, "carried", False):
+            labels.append(f"carried over from {requirement.via_rule} {requirement.via_reference}")
         row |= {
             "status": AssessmentStatus(status).label if status else AssessmentStatus.UNKNOWN.label,
             "company_evidence": getattr(requirement, "company_evidence", "") or "",

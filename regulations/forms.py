@@ -4,7 +4,7 @@ from django import forms
 
 from .exports import FORMATS
 from .filters import SAE_LEVELS, CodesField
-from .models import Company, Jurisdiction, Topic
+from .models import AssessmentStatus, Company, Jurisdiction, Topic
 
 MAX_COMPARED = 6
 
@@ -14,6 +14,17 @@ class SlugChoiceField(forms.ModelChoiceField):
 
     def to_python(self, value):
         return super().to_python(value.strip().lower() if isinstance(value, str) else value)
+
+
+class CodeChoiceField(forms.ModelChoiceField):
+    """A jurisdiction by code, whatever its case, with a message that names the code."""
+
+    def to_python(self, value):
+        code = value.strip().upper() if isinstance(value, str) else value
+        try:
+            return super().to_python(code)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(f"Unknown jurisdiction code: {code}.", code="invalid_choice") from error
 
 
 class OnDateForm(forms.Form):
@@ -82,4 +93,46 @@ class ChecklistForm(OnDateForm):
         cleaned = super().clean()
         if cleaned.get("format") not in (None, "", "html") and not cleaned.get("applies_in") and not self.errors:
             self.add_error("applies_in", "Choose at least one market to export a checklist.")
+        return cleaned
+
+
+STATUS_CHOICES = [(status.value, status.label) for status in AssessmentStatus]
+
+
+class CompanyPageForm(OnDateForm):
+    """The company page's drill-down: which market, which status, which topic."""
+
+    j = CodeChoiceField(queryset=Jurisdiction.objects.select_related("parent"), to_field_name="code", required=False)
+    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False, label="Status")
+    topic = SlugChoiceField(
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        required=False,
+        error_messages={"invalid_choice": "Unknown topic: choose one from the list."},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") and not cleaned.get("j") and not self.errors:
+            self.add_error("j", "Choose the market whose requirements you want to see.")
+        return cleaned
+
+
+class ReadinessForm(OnDateForm):
+    view = forms.ChoiceField(
+        choices=[("jurisdictions", "Firms by jurisdiction"), ("topics", "Firms by topic, in one jurisdiction")],
+        required=False,
+    )
+    j = CodesField(
+        queryset=Jurisdiction.objects.select_related("parent"),
+        to_field_name="code",
+        required=False,
+        label="Jurisdictions",
+        noun="jurisdiction code",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("view") == "topics" and len(cleaned.get("j") or []) != 1 and not self.errors:
+            self.add_error("j", "The topic view needs exactly one jurisdiction, e.g. j=de.")
         return cleaned

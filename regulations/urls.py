@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checklist, health, home, jurisdictions, rules
+from .views import checklist, companies, health, home, jurisdictions, matrix, rules
 
 app_name = "regulations"
 
@@ -12,5 +12,8 @@ urlpatterns = [
     path("jurisdictions/<str:code>/", jurisdictions.jurisdiction_detail, name="jurisdiction-detail"),
     path("compare/", jurisdictions.compare, name="compare"),
     path("checklist/", checklist.checklist, name="checklist"),
+    path("companies/", companies.company_list, name="company-list"),
+    path("companies/<slug:slug>/", companies.company_detail, name="company-detail"),
+    path("readiness/", matrix.readiness_matrix, name="readiness"),
     path("healthz", health.healthz, name="healthz"),
 ]

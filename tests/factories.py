@@ -141,3 +141,13 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     requirement = factory.SubFactory(RequirementFactory)
     status = m.AssessmentStatus.MET
     is_sample = True
+
+
+class RequirementMappingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.RequirementMapping
+
+    from_requirement = factory.SubFactory(RequirementFactory)
+    to_requirement = factory.SubFactory(RequirementFactory)
+    relationship = m.MappingRelationship.INTERSECTS
+    rationale = "Both ask for a cybersecurity management system."

@@ -25,6 +25,7 @@ FACTORIES = {
     m.Market: f.MarketFactory,
     m.PublicRecord: f.PublicRecordFactory,
     m.Assessment: f.AssessmentFactory,
+    m.RequirementMapping: f.RequirementMappingFactory,
 }
 
 
@@ -139,6 +140,27 @@ def test_publish_action_publishes_ready_rules_and_explains_the_rest(curator_clie
     assert "Published 1 rule." in page
     assert "it has no citation, it has no source" in page
     assert ready.history.first().history_user.username == "curator"
+
+
+def test_an_assessment_records_who_made_it(curator_client, curator):
+    requirement = m.Requirement.objects.get(rule__slug="eu-gdpr", key="art-27")
+    company = m.Company.objects.get(slug="nio")
+    response = curator_client.post(
+        reverse(url_name(m.Assessment, "add")),
+        {
+            "company": company.pk,
+            "requirement": requirement.pk,
+            "status": "partly_met",
+            "assessed_on": "2026-11-20",
+            "evidence": "EU representative appointed; privacy notices not yet updated.",
+            "evidence_url": "",
+            "visibility": "internal",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assessment = m.Assessment.objects.get(company=company, requirement=requirement)
+    assert assessment.assessed_by == curator
+    assert assessment.history.first().history_user == curator
 
 
 def test_publish_action_needs_the_publish_permission(client, curator):

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from regulations.models import Assessment, Company, Market, PublicRecord
+from regulations.models import Assessment, Company, Market, PublicRecord, RequirementMapping
 
 from .widgets import HttpsUrlMixin, PrefetchedAutocompleteInlineMixin
 
@@ -38,8 +38,8 @@ class PublicRecordInline(HttpsUrlMixin, PrefetchedAutocompleteInlineMixin, admin
 
 @admin.register(Company)
 class CompanyAdmin(HttpsUrlMixin, admin.ModelAdmin):
-    list_display = ["name", "original_name", "segment", "hq_city", "hq_country"]
-    list_filter = ["segment"]
+    list_display = ["name", "original_name", "segment", "hq_city", "hq_country", "is_fictional"]
+    list_filter = ["segment", "is_fictional"]
     search_fields = ["name", "original_name", "slug"]
     list_select_related = ["hq_country"]
     autocomplete_fields = ["hq_country"]
@@ -72,6 +72,35 @@ class AssessmentAdmin(HttpsUrlMixin, SimpleHistoryAdmin):
     list_select_related = ["company", "requirement__rule", "assessed_by"]
     autocomplete_fields = ["company", "requirement"]
     show_full_result_count = False
+    fields = [
+        ("company", "requirement"),
+        ("status", "assessed_on"),
+        "evidence",
+        "evidence_url",
+        ("visibility", "is_sample"),
+        "assessed_by",
+    ]
+    readonly_fields = ["assessed_by"]
+
+    def save_model(self, request, obj, form, change):
+        """Record who assessed: the curator saving the assessment."""
+        obj.assessed_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(RequirementMapping)
+class RequirementMappingAdmin(SimpleHistoryAdmin):
+    list_display = ["from_requirement", "relationship", "to_requirement"]
+    list_filter = ["relationship"]
+    search_fields = [
+        "from_requirement__reference",
+        "from_requirement__rule__short_name",
+        "to_requirement__reference",
+        "to_requirement__rule__short_name",
+        "rationale",
+    ]
+    list_select_related = ["from_requirement__rule", "to_requirement__rule"]
+    autocomplete_fields = ["from_requirement", "to_requirement"]
 
 
 @admin.register(Market)

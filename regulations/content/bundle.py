@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .companies import Company, Record, read_company_file
 from .entries import CODE, SLUG, Entry, Problems, read_yaml
+from .readiness import Mapping, SampleSpec, read_mappings, read_sample_spec
 from .rules import Authority, Rule, read_rule_file
 
 KINDS = {"union", "treaty_body"}
@@ -61,6 +62,8 @@ class Content:
     rules: list[Rule] = field(default_factory=list)
     companies: list[Company] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)
+    mappings: list[Mapping] = field(default_factory=list)
+    samples: SampleSpec | None = None
 
 
 def read_topics(path: Path, problems: Problems) -> list[Topic]:
@@ -136,6 +139,13 @@ def read_content(root: Path) -> Content:
         content.rules.extend(rule_file.rules)
     company_file = read_company_file(root / "companies.yaml", problems)
     content.companies, content.records = company_file.companies, company_file.records
+    content.mappings = read_mappings(root / "mappings.yaml", problems)
+    samples = root / "samples.yaml"
+    if samples.exists():
+        sample_file = read_company_file(samples, problems, extra={"samples"})
+        content.companies += sample_file.companies
+        content.records += sample_file.records
+        content.samples = read_sample_spec(read_yaml(samples).get("samples"), samples.name, problems)
     cross_check(content, problems)
     problems.raise_any()
     return content
@@ -169,6 +179,20 @@ def cross_check(content: Content, problems: Problems) -> None:
         for relation in rule.relations:
             if relation.target not in rules or relation.target == rule.slug:
                 problems.add(where, f"relation to unknown rule {relation.target!r}")
+    requirements = {(rule.slug, r.key) for rule in content.rules for r in rule.requirements}
+    for mapping in content.mappings:
+        for end in (mapping.source, mapping.target):
+            if (end.rule, end.key) not in requirements:
+                problems.add("mappings.yaml", f"unknown requirement {end.rule} {end.key}")
+    pairs = [(m.source, m.target) for m in content.mappings]
+    for source, target in duplicates(pairs):
+        problems.add("mappings.yaml", f"mapping {source.rule} {source.key} -> {target.rule} {target.key} given twice")
+    if content.samples:
+        if content.samples.company not in companies:
+            problems.add("samples.yaml", f"samples for unknown company {content.samples.company!r}")
+        for slug in content.samples.unassessed_rules:
+            if slug not in rules:
+                problems.add("samples.yaml", f"unknown rule {slug!r}")
     for record in content.records:
         if record.company not in companies:
             problems.add("companies.yaml", f"record for unknown company {record.company!r}")

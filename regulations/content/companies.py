@@ -39,6 +39,7 @@ class Company:
     summary: str
     internal_notes: str
     markets: list[Market]
+    fictional: bool = False
 
 
 @dataclass
@@ -55,6 +56,7 @@ class Record:
 
 
 COMPANY_FIELDS = {
+    "fictional",
     "slug",
     "name",
     "original_name",
@@ -109,6 +111,7 @@ def read_company(data, where: str, problems: Problems) -> Company:
         summary=e.text("summary"),
         internal_notes=e.text("internal_notes", required=False),
         markets=markets,
+        fictional=e.flag("fictional", False),
     )
 
 
@@ -133,9 +136,9 @@ class CompanyFile:
     records: list[Record]
 
 
-def read_company_file(path: Path, problems: Problems) -> CompanyFile:
+def read_company_file(path: Path, problems: Problems, extra: set[str] = frozenset()) -> CompanyFile:
     where = path.name
-    e = Entry(read_yaml(path), where, problems, {"companies", "records"})
+    e = Entry(read_yaml(path), where, problems, {"companies", "records", *extra})
     return CompanyFile(
         companies=[read_company(c, f"{where} company {i}", problems) for i, c in enumerate(e.items("companies"), 1)],
         records=[read_record(r, f"{where} record {i}", problems) for i, r in enumerate(e.items("records"), 1)],

@@ -17,10 +17,12 @@ from django.db import models, transaction
 from regulations import models as m
 
 from . import companies as company_content
+from . import readiness as readiness_content
 from . import rules as rule_content
 from .bundle import Content, read_content
 from .countries import countries, subdivision_country
 from .entries import ContentError
+from .samples import sample_assessments
 
 CHANGE_REASON = "Loaded from the reference content"
 
@@ -104,6 +106,10 @@ class Loader:
             self.load_company(company)
         for record in self.content.records:
             self.load_record(record)
+        for mapping in self.content.mappings:
+            self.load_mapping(mapping)
+        if self.content.samples and not self.problems:
+            sample_assessments(self, self.content.samples)
         if self.problems:
             raise ContentError("\n".join(self.problems))
         return self.report
@@ -241,6 +247,7 @@ class Loader:
             "listings": company.listings,
             "summary": company.summary,
             "internal_notes": company.internal_notes,
+            "is_fictional": company.fictional,
         }
         obj = self.upsert(m.Company, {"slug": company.slug}, values)
         if obj.pk is None:
@@ -270,6 +277,25 @@ class Loader:
             "internal_note": record.internal_note,
         }
         self.upsert(m.PublicRecord, lookup, values)
+
+    def requirement(self, ref, where: str) -> m.Requirement | None:
+        rule = self.rules.get(ref.rule)
+        found = rule and m.Requirement.objects.filter(rule=rule, key=ref.key).first()
+        if not found:
+            self.problems.append(f"{where}: unknown requirement {ref.rule} {ref.key}")
+        return found
+
+    def load_mapping(self, mapping: readiness_content.Mapping) -> None:
+        where = f"mapping {mapping.source.rule} {mapping.source.key}"
+        source, target = self.requirement(mapping.source, where), self.requirement(mapping.target, where)
+        if source and target:
+            lookup = {"from_requirement": source, "to_requirement": target}
+            values = {
+                "relationship": mapping.relationship,
+                "rationale": mapping.rationale,
+                "internal_note": mapping.internal_note,
+            }
+            self.upsert(m.RequirementMapping, lookup, values)
 
 
 def load_reference(root: Path, *, sync: bool = False) -> LoadReport:

@@ -25,6 +25,17 @@ class Segment(models.TextChoices):
     SUPPLIER = "supplier", "Supplier"
 
 
+class CompanyQuerySet(models.QuerySet):
+    def for_list(self):
+        """Firms with their markets (and each market's country), in two queries."""
+        markets = Market.objects.select_related("jurisdiction__parent").order_by("jurisdiction__name")
+        return self.select_related("hq_country").prefetch_related(models.Prefetch("market_entries", queryset=markets))
+
+
+class CompanyManager(SlugManager.from_queryset(CompanyQuerySet)):
+    pass
+
+
 class Company(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
@@ -38,9 +49,12 @@ class Company(models.Model):
     listings = models.CharField(max_length=200, blank=True, help_text="Stock listings, e.g. HKEX:1211")
     summary = models.TextField(blank=True, help_text="Markdown, in our own words.")
     internal_notes = models.TextField(blank=True, help_text="For curators only; never shown publicly.")
+    is_fictional = models.BooleanField(
+        default=False, help_text="A made-up firm that carries illustrative sample data; never a real company."
+    )
     markets = models.ManyToManyField(Jurisdiction, through="Market", related_name="market_companies")
 
-    objects = SlugManager()
+    objects = CompanyManager()
 
     class Meta:
         ordering = ["name"]

@@ -69,3 +69,47 @@ def language_of(jurisdiction) -> str:
     code = jurisdiction.code.split("-")[0]
     language = official_language(code)
     return language.replace("_", "-") if language else ""
+
+
+@register.filter
+def percent(share: float) -> str:
+    return f"{round(share * 100)}%"
+
+
+@register.filter
+def heat(share: float) -> str:
+    """A heat-map class in five bands of the met share; the cell always carries the figure as text too."""
+    return f"kb-heat-{min(int(share * 5), 4)}"
+
+
+@register.simple_tag
+def trend_svg(trend, width: int = 120, height: int = 32):
+    """A small server-drawn line of a firm's met share by month (0-100%), described for screen readers."""
+    if not trend.points:
+        return format_html('<span class="small text-body-secondary">{}</span>', "no dated assessments")
+    count = len(trend.points)
+    step = width / max(count - 1, 1)
+    shares = [share for _, share in trend.points]
+    points = " ".join(f"{i * step:.1f},{height - 2 - share * (height - 4):.1f}" for i, share in enumerate(shares))
+    first, last = trend.points[0], trend.points[-1]
+    label = (
+        f"Share met rose from {first[1]:.0%} in {first[0]:%B %Y} to {last[1]:.0%} in {last[0]:%B %Y}"
+        if count > 1
+        else f"{last[1]:.0%} met in {last[0]:%B %Y}"
+    )
+    return format_html(
+        '<svg class="kb-trend" width="{}" height="{}" viewBox="0 0 {} {}" role="img" aria-label="{}">'
+        "<title>{}</title>"
+        '<line x1="0" y1="{}" x2="{}" y2="{}" class="kb-trend-axis"/>'
+        '<polyline points="{}" class="kb-trend-line"/></svg>',
+        width,
+        height,
+        width,
+        height,
+        label,
+        label,
+        height - 2,
+        width,
+        height - 2,
+        points,
+    )

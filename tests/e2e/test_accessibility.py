@@ -21,6 +21,12 @@ PUBLIC_PAGES = [
     "/checklist/",
     "/checklist/?applies_in=de&applies_in=fr&topic=cybersecurity",
     "/checklist/?applies_in=xx",
+    "/companies/",
+    "/companies/example-motors/",
+    "/companies/example-motors/?j=cn&status=partly_met",
+    "/companies/nio/",
+    "/readiness/",
+    "/readiness/?view=topics&j=de",
 ]
 
 
