@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "simple_history",
     "django_filters",
     "django_htmx",
+    "import_export",
+    "django.contrib.sitemaps",
+    "django.contrib.syndication",
     "regulations",
 ]
 
@@ -115,6 +118,11 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+
+# Imports run in one transaction: a file with any bad row changes nothing.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,7 +1,10 @@
 """Root URL configuration."""
 
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from regulations.sitemaps import SITEMAPS
 
 admin.site.site_header = "Smart-vehicle compliance KB: curation"
 admin.site.site_title = "Smart-vehicle compliance KB"
@@ -9,5 +12,6 @@ admin.site.index_title = "Content"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("regulations.urls")),
 ]

@@ -10,7 +10,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from .applicability import applicabilities
-from .models import Instrument, Jurisdiction, LegalStatus, Topic, legal_status_expression
+from .models import Instrument, Jurisdiction, LegalStatus, Rule, Topic, legal_status_expression
 from .search import MAX_QUERY_LENGTH, search_rules
 
 SAE_LEVELS = [(str(level), f"SAE Level {level}") for level in range(6)]
@@ -156,3 +156,58 @@ class RuleFilter(django_filters.FilterSet):
             queryset = super().qs
             self._sorted_qs = self.apply_sort(queryset) if self.is_bound and self.is_valid() else queryset
         return self._sorted_qs
+
+
+class ChangeFilter(django_filters.FilterSet):
+    """The change log's filter, shared by /changes/ and its Atom feed."""
+
+    jurisdiction = CodesFilter(
+        label="Jurisdiction",
+        queryset=Jurisdiction.objects.all(),
+        to_field_name="code",
+        method="filter_jurisdiction",
+        noun="jurisdiction code",
+    )
+    topic = CodesFilter(
+        label="Topic",
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        method="filter_topic",
+        normalise=str.lower,
+        noun="topic",
+    )
+
+    def filter_jurisdiction(self, queryset, name, value):
+        return queryset.filter(rule__jurisdiction__in=value) if value else queryset
+
+    def filter_topic(self, queryset, name, value):
+        return queryset.filter(rule__in=Rule.objects.in_topics(value).values("pk")) if value else queryset
+
+
+class DeadlineFilter(django_filters.FilterSet):
+    """The calendar feed's filter: markets and topics."""
+
+    applies_in = CodesFilter(
+        queryset=Jurisdiction.objects.select_related("parent"),
+        to_field_name="code",
+        method="filter_applies_in",
+        noun="jurisdiction code",
+    )
+    topic = CodesFilter(
+        queryset=Topic.objects.all(), to_field_name="slug", method="filter_topic", normalise=str.lower, noun="topic"
+    )
+
+    def __init__(self, data=None, *args, today: dt.date | None = None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.today = today or timezone.localdate()
+
+    def filter_applies_in(self, queryset, name, value):
+        if not value:
+            return queryset
+        condition = Q()
+        for reach in applicabilities(list(value), self.today).values():
+            condition |= reach.condition(recognised=False)
+        return queryset.filter(condition)
+
+    def filter_topic(self, queryset, name, value):
+        return queryset.in_topics(value) if value else queryset

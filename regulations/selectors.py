@@ -44,12 +44,14 @@ class Deadline:
         return "; ".join(parts)
 
 
-def upcoming_deadlines(rules: QuerySet, start: dt.date, limit: int | None = None) -> list[Deadline]:
+def upcoming_deadlines(
+    rules: QuerySet, start: dt.date, limit: int | None = None, months: int = HORIZON_MONTHS
+) -> list[Deadline]:
     """Dates of application and requirement deadlines after ``start``, within the horizon (two queries).
 
     One entry per rule and day, so a rule phasing in ten duties on one date reads as one line.
     """
-    end = months_after(start, HORIZON_MONTHS)
+    end = months_after(start, months)
     entries: dict[tuple[dt.date, int], Deadline] = {}
     for rule in rules.filter(applies_from__gt=start, applies_from__lte=end).select_related("jurisdiction"):
         entries[(rule.applies_from, rule.pk)] = Deadline(rule.applies_from, rule, starts=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checklist, companies, health, home, jurisdictions, matrix, rules
+from .views import changes, checklist, companies, health, home, jurisdictions, matrix, rules
 
 app_name = "regulations"
 
@@ -15,5 +15,8 @@ urlpatterns = [
     path("companies/", companies.company_list, name="company-list"),
     path("companies/<slug:slug>/", companies.company_detail, name="company-detail"),
     path("readiness/", matrix.readiness_matrix, name="readiness"),
+    path("changes/", changes.changes, name="changes"),
+    path("changes/feed/", changes.change_feed, name="changes-feed"),
+    path("deadlines.ics", changes.deadline_calendar, name="deadlines-ics"),
     path("healthz", health.healthz, name="healthz"),
 ]

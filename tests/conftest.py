@@ -1,6 +1,6 @@
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.db import connection
 
@@ -33,6 +33,21 @@ def curator(db, django_user_model):
     user.save()
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="regulations"))
     return user
+
+
+@pytest.fixture
+def make_role_user(db, django_user_model):
+    """A staff member in one of the role groups the migrations create (Curator, Reviewer, Analyst)."""
+
+    def make(role: str):
+        name = role.lower()
+        user = django_user_model.objects.create_user(name, f"{name}@example.org", "a-long-test-password")
+        user.is_staff = True
+        user.save()
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
 
 
 @pytest.fixture

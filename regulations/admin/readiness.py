@@ -1,11 +1,12 @@
 """Curator admin for firms, their markets and public records, and assessments."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from regulations.models import Assessment, Company, Market, PublicRecord, RequirementMapping
 
-from .widgets import HttpsUrlMixin, PrefetchedAutocompleteInlineMixin
+from .history import HistoryAdmin
+from .locking import RevisionForm
+from .widgets import HttpsUrlMixin, PrefetchedAutocompleteInlineMixin, https_url_fields
 
 
 class MarketInline(PrefetchedAutocompleteInlineMixin, admin.TabularInline):
@@ -56,8 +57,16 @@ class PublicRecordAdmin(HttpsUrlMixin, admin.ModelAdmin):
     autocomplete_fields = ["company", "jurisdiction", "rule"]
 
 
+class AssessmentForm(RevisionForm):
+    class Meta:
+        model = Assessment
+        exclude = ["revision"]
+        formfield_callback = https_url_fields
+
+
 @admin.register(Assessment)
-class AssessmentAdmin(HttpsUrlMixin, SimpleHistoryAdmin):
+class AssessmentAdmin(HttpsUrlMixin, HistoryAdmin):
+    form = AssessmentForm
     list_display = [
         "company",
         "requirement",
@@ -79,6 +88,7 @@ class AssessmentAdmin(HttpsUrlMixin, SimpleHistoryAdmin):
         "evidence_url",
         ("visibility", "is_sample"),
         "assessed_by",
+        "seen_revision",
     ]
     readonly_fields = ["assessed_by"]
 
@@ -89,7 +99,7 @@ class AssessmentAdmin(HttpsUrlMixin, SimpleHistoryAdmin):
 
 
 @admin.register(RequirementMapping)
-class RequirementMappingAdmin(SimpleHistoryAdmin):
+class RequirementMappingAdmin(HistoryAdmin):
     list_display = ["from_requirement", "relationship", "to_requirement"]
     list_filter = ["relationship"]
     search_fields = [

@@ -1,19 +1,81 @@
-"""Curator admin for rules, with their requirements, sources and relations inline."""
+"""Curator admin for rules, with their requirements, sources and relations inline.
+
+Curation state moves only through transitions (draft → in review → published, and
+back to draft), recorded with who and when; only reviewers publish, and only
+reviewers change what is published. Saves are refused when the page is stale.
+"""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
+from django.views.decorators.http import require_POST
 
 from regulations.checklists import ChecklistQuery, build_checklist
 from regulations.exports.xlsx import xlsx_response
-from regulations.models import Requirement, Rule, RuleRelation, Source
-from regulations.services import rules_publish
+from regulations.models import CurationState, Requirement, Rule, RuleRelation, Source
+from regulations.services import (
+    PUBLISH,
+    TransitionRefused,
+    available_transitions,
+    record_new_requirements,
+    record_rule_changes,
+    rule_transition,
+    rules_transition,
+)
 
+from .history import HistoryAdmin
+from .imports import RequirementImportMixin, RuleImportMixin, SourceImportMixin
+from .locking import RevisionForm
 from .widgets import HttpsUrlMixin, PrefetchedAutocompleteInlineMixin
 
+MOVE_LABELS = {
+    (CurationState.DRAFT, CurationState.IN_REVIEW): "Submit for review",
+    (CurationState.IN_REVIEW, CurationState.DRAFT): "Return to draft",
+    (CurationState.IN_REVIEW, CurationState.PUBLISHED): "Publish",
+    (CurationState.PUBLISHED, CurationState.DRAFT): "Unpublish (return to draft)",
+}
 
-class RequirementInline(admin.StackedInline):
+
+def can_publish(request) -> bool:
+    return request.user.has_perm(PUBLISH)
+
+
+class ReviewedContentMixin:
+    """Published rules, and their requirements, sources and relations, change only in a reviewer's hands."""
+
+    rule_attribute = ""  # the path from an object to its rule; empty when the object is the rule
+    guarded_fields: tuple[str, ...] = ()  # rule foreign keys a non-reviewer may point only at unpublished rules
+
+    def guarded(self, request, obj) -> bool:
+        rule = getattr(obj, self.rule_attribute) if obj is not None and self.rule_attribute else obj
+        return rule is not None and rule.is_published and not can_publish(request)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self.guarded(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self.guarded(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name in self.guarded_fields and not can_publish(request):
+            field.queryset = field.queryset.exclude(state=CurationState.PUBLISHED)
+        return field
+
+
+class ReviewedInlineMixin(ReviewedContentMixin):
+    """The same guard for inlines, whose ``obj`` is the parent rule."""
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not self.guarded(request, obj)
+
+
+class RequirementInline(ReviewedInlineMixin, admin.StackedInline):
     model = Requirement
+    form = RevisionForm
     extra = 0
     fields = [
         ("reference", "key", "kind", "order"),
@@ -21,6 +83,7 @@ class RequirementInline(admin.StackedInline):
         ("deadline", "reference_checked"),
         "evidence",
         "internal_note",
+        "seen_revision",
     ]
     classes = ["collapse"]
 
@@ -28,13 +91,13 @@ class RequirementInline(admin.StackedInline):
         return super().get_queryset(request).select_related("rule")
 
 
-class SourceInline(HttpsUrlMixin, admin.TabularInline):
+class SourceInline(ReviewedInlineMixin, HttpsUrlMixin, admin.TabularInline):
     model = Source
     extra = 0
     fields = ["url", "title", "publisher", "language", "official", "accessed_on", "order"]
 
 
-class RelationInline(PrefetchedAutocompleteInlineMixin, admin.TabularInline):
+class RelationInline(ReviewedInlineMixin, PrefetchedAutocompleteInlineMixin, admin.TabularInline):
     model = RuleRelation
     fk_name = "from_rule"
     extra = 0
@@ -46,8 +109,30 @@ class RelationInline(PrefetchedAutocompleteInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("from_rule", "to_rule")
 
 
+class ReviewFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Published, not reviewed for 12 months"), ("never", "Never reviewed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.due_for_review(timezone.localdate())
+        if self.value() == "never":
+            return queryset.filter(last_reviewed_on__isnull=True)
+        return queryset
+
+
+class RuleForm(RevisionForm):
+    class Meta:
+        model = Rule
+        exclude = ["state", "search_vector", "revision"]
+
+
 @admin.register(Rule)
-class RuleAdmin(SimpleHistoryAdmin):
+class RuleAdmin(RuleImportMixin, ReviewedContentMixin, HistoryAdmin):
+    form = RuleForm
     list_display = [
         "__str__",
         "citation",
@@ -62,6 +147,7 @@ class RuleAdmin(SimpleHistoryAdmin):
     list_display_links = ["__str__"]
     list_filter = [
         "state",
+        ReviewFilter,
         "instrument",
         ("jurisdiction", admin.RelatedOnlyFieldListFilter),
         "topics",
@@ -74,30 +160,46 @@ class RuleAdmin(SimpleHistoryAdmin):
     date_hierarchy = "applies_from"
     show_full_result_count = False
     list_per_page = 50
-    actions = ["publish", "export_checklist"]
+    actions = ["submit_for_review", "publish", "return_to_draft", "export_checklist"]
     inlines = [RequirementInline, SourceInline, RelationInline]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["state", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "original_title", ("short_name", "slug"), "citation"]}),
         ("Where and who", {"fields": [("jurisdiction", "authority"), "instrument", "topics"]}),
         ("Scope", {"fields": [("level_min", "level_max"), "vehicle_categories"]}),
         ("Dates", {"fields": [("adopted_on", "applies_from", "applies_until")]}),
         ("Content", {"fields": ["summary", "internal_notes"]}),
-        ("Curation", {"fields": [("state", "last_reviewed_on"), ("created_at", "updated_at")]}),
+        ("Curation", {"fields": [("state", "last_reviewed_on"), ("created_at", "updated_at"), "seen_revision"]}),
     ]
 
     @admin.display(description="jurisdiction", ordering="jurisdiction__code")
     def jurisdiction_code(self, rule):
         return rule.jurisdiction.code
 
-    @admin.action(description="Publish selected rules", permissions=["publish"])
-    def publish(self, request, queryset):
-        published, refused = rules_publish(rules=queryset, user=request.user)
-        if published:
-            count = len(published)
-            self.message_user(request, ngettext("Published %d rule.", "Published %d rules.", count) % count)
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("search_vector")
+
+    def move(self, request, queryset, to_state: str, verb: str) -> None:
+        moved, refused = rules_transition(rules=queryset, to_state=to_state, user=request.user)
+        if moved:
+            self.message_user(request, ngettext(f"{verb} %d rule.", f"{verb} %d rules.", len(moved)) % len(moved))
         for rule, problems in refused.items():
-            self.message_user(request, f"Not published {rule}: {', '.join(problems)}.", messages.WARNING)
+            self.message_user(request, f"Not {verb.lower()} {rule}: {', '.join(problems)}.", messages.WARNING)
+
+    @admin.action(description="Submit selected rules for review")
+    def submit_for_review(self, request, queryset):
+        self.move(request, queryset, CurationState.IN_REVIEW, "Submitted")
+
+    @admin.action(description="Publish selected rules (reviewers)", permissions=["publish"])
+    def publish(self, request, queryset):
+        self.move(request, queryset, CurationState.PUBLISHED, "Published")
+
+    @admin.action(description="Return selected rules to draft")
+    def return_to_draft(self, request, queryset):
+        self.move(request, queryset, CurationState.DRAFT, "Returned to draft")
+
+    def has_publish_permission(self, request):
+        return can_publish(request)
 
     @admin.action(description="Export checklist of selected rules (XLSX, with internal notes)")
     def export_checklist(self, request, queryset):
@@ -106,27 +208,69 @@ class RuleAdmin(SimpleHistoryAdmin):
         )
         return xlsx_response(build_checklist(query, rules=queryset))
 
-    def has_publish_permission(self, request):
-        return request.user.has_perm("regulations.publish_rule")
+    def get_urls(self):
+        transition = path(
+            "<path:object_id>/transition/<str:to_state>/",
+            self.admin_site.admin_view(self.transition_view),
+            name="regulations_rule_transition",
+        )
+        return [transition, *super().get_urls()]
+
+    def transition_view(self, request, object_id, to_state):
+        return require_POST(self._transition)(request, object_id, to_state)
+
+    def _transition(self, request, object_id, to_state):
+        rule = get_object_or_404(Rule, pk=object_id)
+        if to_state not in CurationState.values or not self.has_view_permission(request, rule):
+            raise PermissionDenied
+        try:
+            rule_transition(rule=rule, to_state=to_state, user=request.user, note=request.POST.get("note", ""))
+        except TransitionRefused as error:
+            self.message_user(request, f"Not moved: {', '.join(error.problems)}.", messages.ERROR)
+        else:
+            self.message_user(request, f"{rule} is now {CurationState(to_state).label.lower()}.")
+        return redirect("admin:regulations_rule_change", rule.pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        rule = self.get_object(request, object_id)
+        context = {"transitions": [], "recent_transitions": []}
+        if rule is not None:
+            moves = available_transitions(rule, request.user)
+            context = {
+                "transitions": [(state, MOVE_LABELS[(rule.state, state)]) for state in moves],
+                "recent_transitions": rule.transitions.select_related("by")[:5],
+            }
+        return super().change_view(request, object_id, form_url, extra_context={**context, **(extra_context or {})})
+
+    def save_model(self, request, obj, form, change):
+        before = {}
+        if change:
+            before = Rule.objects.filter(pk=obj.pk).values("adopted_on", "applies_from", "applies_until").first() or {}
+        super().save_model(request, obj, form, change)
+        if change:
+            record_rule_changes(before=before, rule=obj, user=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        added = [f.instance for f in formset.forms if not f.instance.pk and f.has_changed()]
+        super().save_formset(request, form, formset, change)
+        if formset.model is Requirement:
+            record_new_requirements(requirements=[r for r in added if r.pk], user=request.user)
+
+
+class RequirementForm(RevisionForm):
+    class Meta:
+        model = Requirement
+        exclude = ["revision"]
 
 
 @admin.register(Requirement)
-class RequirementAdmin(SimpleHistoryAdmin):
+class RequirementAdmin(RequirementImportMixin, ReviewedContentMixin, HistoryAdmin):
+    rule_attribute = "rule"
+    guarded_fields = ("rule",)
+    form = RequirementForm
     list_display = ["__str__", "kind", "deadline", "reference_checked", "rule_state"]
-    list_filter = [
-        "kind",
-        "reference_checked",
-        "rule__state",
-        ("rule__jurisdiction", admin.RelatedOnlyFieldListFilter),
-    ]
-    search_fields = [
-        "reference",
-        "obligation",
-        "evidence",
-        "rule__title",
-        "rule__short_name",
-        "rule__citation",
-    ]
+    list_filter = ["kind", "reference_checked", "rule__state", ("rule__jurisdiction", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["reference", "obligation", "evidence", "rule__title", "rule__short_name", "rule__citation"]
     list_select_related = ["rule"]
     autocomplete_fields = ["rule"]
     show_full_result_count = False
@@ -135,9 +279,19 @@ class RequirementAdmin(SimpleHistoryAdmin):
     def rule_state(self, requirement):
         return requirement.rule.get_state_display()
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("rule__search_vector", "rule__summary", "rule__internal_notes")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            record_new_requirements(requirements=[obj], user=request.user)
+
 
 @admin.register(Source)
-class SourceAdmin(HttpsUrlMixin, SimpleHistoryAdmin):
+class SourceAdmin(SourceImportMixin, ReviewedContentMixin, HttpsUrlMixin, HistoryAdmin):
+    rule_attribute = "rule"
+    guarded_fields = ("rule",)
     list_display = ["__str__", "rule", "publisher", "language", "official", "accessed_on"]
     list_filter = ["official", "language"]
     search_fields = ["url", "title", "publisher", "rule__title", "rule__short_name"]
@@ -147,7 +301,9 @@ class SourceAdmin(HttpsUrlMixin, SimpleHistoryAdmin):
 
 
 @admin.register(RuleRelation)
-class RuleRelationAdmin(SimpleHistoryAdmin):
+class RuleRelationAdmin(ReviewedContentMixin, HistoryAdmin):
+    rule_attribute = "from_rule"
+    guarded_fields = ("from_rule",)
     list_display = ["from_rule", "kind", "to_rule", "applies_from"]
     list_filter = ["kind"]
     search_fields = ["from_rule__title", "from_rule__short_name", "to_rule__title", "to_rule__short_name"]

@@ -56,3 +56,10 @@ class HttpsUrlMixin:
     """A URL typed without a scheme is read as https:// (Django 6's default, chosen now)."""
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+def https_url_fields(field, **kwargs):
+    """A ModelForm ``formfield_callback`` reading scheme-less URLs as https://, like HttpsUrlMixin."""
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)

@@ -203,6 +203,9 @@ class Loader:
         obj = self.upsert(m.Rule, {"slug": rule.slug}, values)
         if obj.pk is None:
             return
+        if not existed and obj.is_published:
+            summary = f"{obj} added to the knowledge base."
+            m.ChangeEvent.objects.create(rule=obj, kind=m.ChangeKind.PUBLISHED, summary=summary)
         self.rules[rule.slug] = obj
         self.set_topics(obj, rule.topics, created=not existed)
         for order, source in enumerate(rule.sources):

@@ -5,63 +5,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-
-# A firm's effective status on each requirement: its own assessment, or failing that the
-# best status carried over from a mapped requirement (whole where the other side covers it,
-# at most "partly met" where they only overlap). Two views: public assessments only, and all.
-EFFECTIVE_STATUS = """
-CREATE VIEW {view} AS
-WITH visible AS (
-    SELECT * FROM regulations_assessment {where}
-),
-edges AS (
-    SELECT to_requirement_id AS requirement_id, from_requirement_id AS partner_id,
-           CASE WHEN relationship IN ('equal', 'superset') THEN 1 ELSE 0 END AS covers
-    FROM regulations_requirementmapping
-    UNION ALL
-    SELECT from_requirement_id, to_requirement_id,
-           CASE WHEN relationship IN ('equal', 'subset') THEN 1 ELSE 0 END
-    FROM regulations_requirementmapping
-),
-offered AS (
-    SELECT v.id AS assessment_id, v.company_id, e.requirement_id, e.partner_id,
-           CASE WHEN e.covers = 1 THEN v.status WHEN v.status = 'met' THEN 'partly_met' ELSE v.status END AS status,
-           v.visibility, v.is_sample, v.evidence, v.assessed_on
-    FROM edges e JOIN visible v ON v.requirement_id = e.partner_id
-    WHERE v.status IN ('met', 'partly_met', 'gap')
-      AND NOT EXISTS (
-          SELECT 1 FROM visible d WHERE d.company_id = v.company_id AND d.requirement_id = e.requirement_id
-      )
-),
-carried AS (
-    SELECT offered.*, ROW_NUMBER() OVER (
-        PARTITION BY company_id, requirement_id
-        ORDER BY CASE status WHEN 'met' THEN 3 WHEN 'partly_met' THEN 2 ELSE 1 END DESC,
-                 assessed_on DESC, assessment_id
-    ) AS choice
-    FROM offered
-),
-effective AS (
-    SELECT company_id, requirement_id, status, FALSE AS carried, CAST(NULL AS BIGINT) AS via_requirement_id,
-           visibility, is_sample, evidence, assessed_on
-    FROM visible
-    UNION ALL
-    SELECT company_id, requirement_id, status, TRUE, partner_id, visibility, is_sample, evidence, assessed_on
-    FROM carried WHERE choice = 1
-)
-SELECT ROW_NUMBER() OVER (ORDER BY company_id, requirement_id) AS id, effective.* FROM effective
-"""
-
-
-def effective_status_views():
-    views = [
-        ("regulations_effective_status_public", "WHERE visibility = 'public'"),
-        ("regulations_effective_status_all", ""),
-    ]
-    return [
-        migrations.RunSQL(EFFECTIVE_STATUS.format(view=view, where=where), f"DROP VIEW IF EXISTS {view}")
-        for view, where in views
-    ]
+from regulations.db_views import create_effective_status_views
 
 
 class Migration(migrations.Migration):
@@ -149,5 +93,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('from_requirement', 'to_requirement'), name='mapping_unique'), models.CheckConstraint(condition=models.Q(('from_requirement', models.F('to_requirement')), _negated=True), name='mapping_not_to_itself')],
             },
         ),
-        *effective_status_views(),
+        *create_effective_status_views(),
     ]

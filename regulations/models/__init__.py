@@ -30,11 +30,14 @@ from .rules import (
     Source,
     legal_status_expression,
 )
+from .workflow import ChangeEvent, ChangeKind, RuleTransition
 
 __all__ = [
     "Assessment",
     "AssessmentStatus",
     "Authority",
+    "ChangeEvent",
+    "ChangeKind",
     "Company",
     "CurationState",
     "EffectiveStatus",
@@ -56,6 +59,7 @@ __all__ = [
     "RequirementMapping",
     "Rule",
     "RuleRelation",
+    "RuleTransition",
     "Segment",
     "Source",
     "Topic",

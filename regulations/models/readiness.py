@@ -181,6 +181,7 @@ class Assessment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    revision = models.PositiveIntegerField(default=1, help_text="Counts saves; a stale form is refused.")
 
     history = HistoricalRecords()
     objects = AssessmentManager()

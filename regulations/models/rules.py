@@ -90,6 +90,11 @@ class RuleQuerySet(models.QuerySet):
             )
         )
 
+    def due_for_review(self, today: dt.date):
+        """Published rules not reviewed in the last twelve months, or never."""
+        cutoff = today - dt.timedelta(days=365)
+        return self.published().filter(Q(last_reviewed_on__lt=cutoff) | Q(last_reviewed_on__isnull=True))
+
     def for_level(self, level: int):
         """Rules that concern SAE ``level``: those for all vehicles and those whose range covers it."""
         return self.filter(Q(level_min__isnull=True) | Q(level_min__lte=level, level_max__gte=level))
@@ -166,6 +171,7 @@ class Rule(models.Model):
     internal_notes = models.TextField(blank=True, help_text="For curators only; never shown publicly.")
     state = models.CharField(max_length=20, choices=CurationState.choices, default=CurationState.DRAFT)
     last_reviewed_on = models.DateField(null=True, blank=True)
+    revision = models.PositiveIntegerField(default=1, help_text="Counts saves; a stale form is refused.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     search_vector = SearchVectorField(
@@ -253,6 +259,7 @@ class Requirement(models.Model):
     deadline = models.DateField(null=True, blank=True, help_text="Its own date, where the rule is phased.")
     evidence = models.TextField(blank=True, help_text="What a firm would show to prove it complies.")
     order = models.PositiveIntegerField(default=0)
+    revision = models.PositiveIntegerField(default=1, help_text="Counts saves; a stale form is refused.")
     reference_checked = models.BooleanField(
         default=True, help_text="Untick while the clause number has not been checked in the official text."
     )
@@ -262,7 +269,7 @@ class Requirement(models.Model):
     objects = RequirementManager()
 
     class Meta:
-        ordering = ["rule", "order", "pk"]
+        ordering = ["rule_id", "order", "pk"]  # by id, not the rule's own ordering: no join to sort 500,000 rows
         constraints = [
             models.UniqueConstraint(fields=["rule", "key"], name="requirement_key_unique_per_rule"),
         ]

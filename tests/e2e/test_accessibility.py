@@ -27,6 +27,8 @@ PUBLIC_PAGES = [
     "/companies/nio/",
     "/readiness/",
     "/readiness/?view=topics&j=de",
+    "/changes/",
+    "/changes/?jurisdiction=xx",
 ]
 
 

@@ -1,0 +1,113 @@
+"""What changed: the change log page, its Atom feed, and the deadline calendar."""
+
+from __future__ import annotations
+
+from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from icalendar import Calendar, Event
+
+from regulations.filters import ChangeFilter, DeadlineFilter
+from regulations.models import ChangeEvent, Rule
+from regulations.selectors import upcoming_deadlines
+
+PAGE_SIZE = 50
+FEED_SIZE = 50
+CALENDAR_MONTHS = 60
+
+
+def public_changes():
+    return ChangeEvent.objects.public().select_related("rule__jurisdiction", "requirement")
+
+
+def changes(request):
+    filterset = ChangeFilter(request.GET, queryset=public_changes())
+    context = {"filter": filterset, "form": filterset.form, "page": None}
+    if not filterset.is_valid():
+        return render(request, "regulations/changes/list.html", context, status=400)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context |= {"page": page, "feed_query": request.GET.urlencode()}
+    return render(request, "regulations/changes/list.html", context)
+
+
+class ChangeFeed(Feed):
+    """The change log as Atom, filterable like the page (jurisdiction, topic)."""
+
+    feed_type = Atom1Feed
+    title = "Smart-vehicle compliance KB: what changed"
+    subtitle = "New rules, amended dates, new requirements and repeals in the published knowledge base."
+    author_name = "Smart-vehicle compliance KB"
+
+    def get_object(self, request):
+        return ChangeFilter(request.GET, queryset=public_changes())
+
+    def link(self, filterset):
+        return reverse("regulations:changes")
+
+    def items(self, filterset):
+        return filterset.qs[:FEED_SIZE]
+
+    def item_title(self, item):
+        return f"{item.get_kind_display()}: {item.rule}"
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_link(self, item):
+        return reverse("regulations:rule-detail", args=[item.rule.slug])
+
+    def item_guid(self, item):
+        return f"{self.item_link(item)}#change-{item.pk}"
+
+    def item_pubdate(self, item):
+        return item.at
+
+    def item_updateddate(self, item):
+        return item.at
+
+    def item_categories(self, item):
+        return [item.rule.jurisdiction.code, item.get_kind_display()]
+
+
+def bad_request(filterset) -> HttpResponseBadRequest:
+    """A plain-text 400 naming each bad parameter: what feed readers and calendar clients can show."""
+    errors = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items())
+    return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
+
+
+def change_feed(request):
+    filterset = ChangeFilter(request.GET, queryset=public_changes())
+    if not filterset.is_valid():
+        return bad_request(filterset)
+    return ChangeFeed()(request)
+
+
+def deadline_calendar(request):
+    """Upcoming dates of application and requirement deadlines as iCalendar, to subscribe to."""
+    today = timezone.localdate()
+    filterset = DeadlineFilter(request.GET, queryset=Rule.objects.published(), today=today)
+    if not filterset.is_valid():
+        return bad_request(filterset)
+    calendar = Calendar()
+    calendar.add("prodid", "-//Smart-vehicle compliance KB//Deadlines//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Smart-vehicle rules: upcoming dates")
+    stamp = timezone.now()
+    for deadline in upcoming_deadlines(filterset.qs, today, months=CALENDAR_MONTHS):
+        rule = deadline.rule
+        event = Event()
+        keys = "-".join(r.key for r in deadline.requirements) or "applies"
+        event.add("uid", f"{rule.slug}-{keys}-{deadline.date.isoformat()}@smart-vehicle-kb")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", deadline.date)
+        event.add("summary", f"{rule} ({rule.jurisdiction.code}): {deadline.label}"[:250])
+        event.add("description", f"{rule.title}\n{rule.citation}\n{deadline.label}")
+        event.add("url", request.build_absolute_uri(reverse("regulations:rule-detail", args=[rule.slug])))
+        calendar.add_component(event)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
+    return response
