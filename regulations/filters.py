@@ -43,6 +43,24 @@ class CodesFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = CodesField
 
 
+def jurisdictions_filter(method: str, label: str = "Jurisdiction") -> CodesFilter:
+    """Jurisdictions by code, any case, repeatable, through ``method``."""
+    queryset = Jurisdiction.objects.select_related("parent")
+    return CodesFilter(label=label, queryset=queryset, to_field_name="code", method=method, noun="jurisdiction code")
+
+
+def topics_filter(method: str = "filter_topic", label: str = "Topic") -> CodesFilter:
+    """Topics by slug, any case, repeatable; a parent topic takes in its sub-topics (``method`` does that)."""
+    return CodesFilter(
+        label=label,
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        method=method,
+        normalise=str.lower,
+        noun="topic",
+    )
+
+
 class RuleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
@@ -50,28 +68,9 @@ class RuleFilter(django_filters.FilterSet):
         max_length=MAX_QUERY_LENGTH,
         help_text="Title, short name, citation, summary or requirement text.",
     )
-    jurisdiction = CodesFilter(
-        label="Made by",
-        queryset=Jurisdiction.objects.all(),
-        to_field_name="code",
-        method="filter_jurisdiction",
-        noun="jurisdiction code",
-    )
-    applies_in = CodesFilter(
-        label="Applies in",
-        queryset=Jurisdiction.objects.select_related("parent"),
-        to_field_name="code",
-        method="filter_applies_in",
-        noun="jurisdiction code",
-    )
-    topic = CodesFilter(
-        label="Topic",
-        queryset=Topic.objects.all(),
-        to_field_name="slug",
-        method="filter_topic",
-        normalise=str.lower,
-        noun="topic",
-    )
+    jurisdiction = jurisdictions_filter("filter_jurisdiction", label="Made by")
+    applies_in = jurisdictions_filter("filter_applies_in", label="Applies in")
+    topic = topics_filter()
     status = django_filters.MultipleChoiceFilter(
         label="Legal status", choices=LegalStatus.choices, method="filter_status"
     )
@@ -161,21 +160,8 @@ class RuleFilter(django_filters.FilterSet):
 class ChangeFilter(django_filters.FilterSet):
     """The change log's filter, shared by /changes/ and its Atom feed."""
 
-    jurisdiction = CodesFilter(
-        label="Jurisdiction",
-        queryset=Jurisdiction.objects.all(),
-        to_field_name="code",
-        method="filter_jurisdiction",
-        noun="jurisdiction code",
-    )
-    topic = CodesFilter(
-        label="Topic",
-        queryset=Topic.objects.all(),
-        to_field_name="slug",
-        method="filter_topic",
-        normalise=str.lower,
-        noun="topic",
-    )
+    jurisdiction = jurisdictions_filter("filter_jurisdiction")
+    topic = topics_filter()
 
     def filter_jurisdiction(self, queryset, name, value):
         return queryset.filter(rule__jurisdiction__in=value) if value else queryset
@@ -187,15 +173,8 @@ class ChangeFilter(django_filters.FilterSet):
 class DeadlineFilter(django_filters.FilterSet):
     """The calendar feed's filter: markets and topics."""
 
-    applies_in = CodesFilter(
-        queryset=Jurisdiction.objects.select_related("parent"),
-        to_field_name="code",
-        method="filter_applies_in",
-        noun="jurisdiction code",
-    )
-    topic = CodesFilter(
-        queryset=Topic.objects.all(), to_field_name="slug", method="filter_topic", normalise=str.lower, noun="topic"
-    )
+    applies_in = jurisdictions_filter("filter_applies_in", label="Applies in")
+    topic = topics_filter()
 
     def __init__(self, data=None, *args, today: dt.date | None = None, **kwargs):
         super().__init__(data, *args, **kwargs)

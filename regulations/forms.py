@@ -36,14 +36,14 @@ class OnDateForm(forms.Form):
     )
 
 
+def jurisdictions_field(label: str = "Jurisdictions") -> CodesField:
+    """Optional, repeatable jurisdiction codes, any case."""
+    queryset = Jurisdiction.objects.select_related("parent")
+    return CodesField(queryset=queryset, to_field_name="code", required=False, label=label, noun="jurisdiction code")
+
+
 class CompareForm(OnDateForm):
-    j = CodesField(
-        queryset=Jurisdiction.objects.select_related("parent"),
-        to_field_name="code",
-        required=False,
-        label="Jurisdictions",
-        noun="jurisdiction code",
-    )
+    j = jurisdictions_field()
 
     def clean_j(self):
         chosen = list(self.cleaned_data["j"])
@@ -54,13 +54,7 @@ class CompareForm(OnDateForm):
 
 
 class ChecklistForm(OnDateForm):
-    applies_in = CodesField(
-        queryset=Jurisdiction.objects.select_related("parent"),
-        to_field_name="code",
-        required=False,
-        label="Markets",
-        noun="jurisdiction code",
-    )
+    applies_in = jurisdictions_field("Markets")
     topic = CodesField(
         queryset=Topic.objects.all(),
         to_field_name="slug",
@@ -123,13 +117,7 @@ class ReadinessForm(OnDateForm):
         choices=[("jurisdictions", "Firms by jurisdiction"), ("topics", "Firms by topic, in one jurisdiction")],
         required=False,
     )
-    j = CodesField(
-        queryset=Jurisdiction.objects.select_related("parent"),
-        to_field_name="code",
-        required=False,
-        label="Jurisdictions",
-        noun="jurisdiction code",
-    )
+    j = jurisdictions_field()
 
     def clean(self):
         cleaned = super().clean()

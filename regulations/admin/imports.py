@@ -107,6 +107,15 @@ class BlankRowsSkipped(resources.ModelResource):
         super().import_instance(instance, row, **kwargs)
 
 
+class SharedMeta:
+    """Import options every resource shares: validate each model, skip unchanged rows, one transaction."""
+
+    clean_model_instances = True
+    skip_unchanged = True
+    report_skipped = False
+    use_transactions = True
+
+
 def refuse_published(rule: Rule | None, user) -> None:
     if rule is not None and rule.pk and rule.state == CurationState.PUBLISHED and not user.has_perm(PUBLISH):
         raise ValidationError(f"{rule} is published: only a reviewer may change it.")
@@ -120,7 +129,7 @@ class RuleResource(BlankRowsSkipped):
     applies_from = fields.Field("applies_from", "applies_from", FlexibleDateWidget())
     applies_until = fields.Field("applies_until", "applies_until", FlexibleDateWidget())
 
-    class Meta:
+    class Meta(SharedMeta):
         model = Rule
         import_id_fields = ["slug"]
         fields = [
@@ -142,10 +151,6 @@ class RuleResource(BlankRowsSkipped):
             "summary",
             "internal_notes",
         ]
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = False
-        use_transactions = True
 
     def before_save_instance(self, instance, row, **kwargs):
         if "user" in kwargs:
@@ -155,42 +160,33 @@ class RuleResource(BlankRowsSkipped):
         instance._change_reason = "Imported"
 
 
-class RequirementResource(BlankRowsSkipped):
+class RulePartResource(BlankRowsSkipped):
+    """A part of a rule (a requirement, a source), found by the rule's slug."""
+
     rule = fields.Field("rule", "rule", CodeWidget(Rule, "slug", noun="rule", upper=False))
+
+    def before_save_instance(self, instance, row, **kwargs):
+        if "user" in kwargs:
+            refuse_published(instance.rule, kwargs["user"])
+        instance._change_reason = "Imported"
+
+
+class RequirementResource(RulePartResource):
     deadline = fields.Field("deadline", "deadline", FlexibleDateWidget())
 
-    class Meta:
+    class Meta(SharedMeta):
         model = Requirement
         import_id_fields = ["rule", "key"]
         fields = ["rule", "key", "reference", "kind", "obligation", "deadline", "evidence", "order"]
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = False
-        use_transactions = True
-
-    def before_save_instance(self, instance, row, **kwargs):
-        if "user" in kwargs:
-            refuse_published(instance.rule, kwargs["user"])
-        instance._change_reason = "Imported"
 
 
-class SourceResource(BlankRowsSkipped):
-    rule = fields.Field("rule", "rule", CodeWidget(Rule, "slug", noun="rule", upper=False))
+class SourceResource(RulePartResource):
     accessed_on = fields.Field("accessed_on", "accessed_on", FlexibleDateWidget())
 
-    class Meta:
+    class Meta(SharedMeta):
         model = Source
         import_id_fields = ["rule", "url"]
         fields = ["rule", "url", "title", "publisher", "language", "official", "accessed_on"]
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = False
-        use_transactions = True
-
-    def before_save_instance(self, instance, row, **kwargs):
-        if "user" in kwargs:
-            refuse_published(instance.rule, kwargs["user"])
-        instance._change_reason = "Imported"
 
 
 class ImportAdminMixin(ImportMixin):
