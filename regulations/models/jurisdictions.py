@@ -73,10 +73,6 @@ class Jurisdiction(models.Model):
     def natural_key(self):
         return (self.code,)
 
-    @property
-    def is_body(self) -> bool:
-        return self.kind in {JurisdictionKind.UNION, JurisdictionKind.TREATY_BODY}
-
 
 class MembershipRole(models.TextChoices):
     MEMBER = "member", "Member state"

@@ -54,11 +54,6 @@ def query_with(context, **changes):
 
 
 @register.filter
-def get_item(mapping, key):
-    return mapping.get(key) if mapping else None
-
-
-@register.filter
 def get_field_errors(form, name):
     return form.errors.get(name, []) if form.is_bound else []
 
