@@ -13,7 +13,7 @@ RUN_ENV := DEBUG=1
 # `make run` serves SQLite; point it elsewhere with RUN_DATABASE_URL=postgres://...
 RUN_DATABASE_URL ?= sqlite:///$(CURDIR)/db.sqlite3
 
-.PHONY: vendor run test install migrate content lint format check-migrations pytest-sqlite pytest-postgres clean
+.PHONY: vendor run test install browser migrate content lint format check-migrations pytest-sqlite pytest-postgres clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,19 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Browser tests drive Debian's Chromium; a CJK font lets Chinese titles render in
+# their screenshots. Installed here (as root) so that `make test` works on a fresh
+# machine; without root it stops at once and says what to run.
+BROWSER_PACKAGES := chromium fonts-wqy-microhei
+browser:
+	@if [ -n "$$CHROMIUM_PATH" ] && [ -x "$$CHROMIUM_PATH" ]; then exit 0; fi; \
+	if [ "$$(dpkg-query -W -f='$${Status}\n' $(BROWSER_PACKAGES) 2>/dev/null | grep -c 'ok installed')" = "$(words $(BROWSER_PACKAGES))" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "Browser tests need Chromium and a CJK font. Run:  sudo apt-get install $(BROWSER_PACKAGES)" >&2; exit 1; \
+	fi; \
+	echo "== installing $(BROWSER_PACKAGES) for the browser tests =="; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES) >/dev/null
 
 migrate: $(STAMP)
 	env DATABASE_URL=$(RUN_DATABASE_URL) $(RUN_ENV) $(BIN)/python manage.py migrate --noinput
@@ -57,7 +70,7 @@ pytest-postgres: $(STAMP)
 	esac
 
 ## make test: migrations check, ruff, the suite on SQLite, and on PostgreSQL when DATABASE_URL points to one
-test: check-migrations lint pytest-sqlite pytest-postgres
+test: check-migrations lint browser pytest-sqlite pytest-postgres
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
