@@ -14,9 +14,15 @@ def pytest_report_header(config):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the real reference content once; each test runs in a transaction that is rolled back."""
+    """Load the real reference content once; each test runs in a transaction that is rolled back.
+
+    Tests that need real commits (``transaction=True``: locks, concurrent saves, a live
+    server) empty the database when they end; marked ``serialized_rollback=True`` they
+    start from this same content, restored from the snapshot taken here.
+    """
     with django_db_blocker.unblock():
         call_command("load_reference", verbosity=0)
+        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
 
 
 @pytest.fixture(scope="session", autouse=True)
