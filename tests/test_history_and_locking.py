@@ -3,9 +3,9 @@
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
+from .admin_forms import change_form, logged_in, save
 from .factories import RequirementFactory, RuleFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,45 +17,6 @@ def reviewers(make_role_user):
     second = type(first).objects.create_user("second", "second@example.org", "a-long-test-password", is_staff=True)
     second.groups.set(first.groups.all())
     return first, second
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def form_data(form) -> dict:
-    """A bound-ready dict of a form's current values, as a browser would post them."""
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        key = form.add_prefix(name)
-        if value is None or value is False:
-            continue
-        if value is True:
-            data[key] = "on"
-        elif isinstance(value, list | tuple):
-            data[key] = [str(item) for item in value]
-        else:
-            data[key] = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return data
-
-
-def change_form(client, rule) -> dict:
-    """The rule's change form (and its inlines) as a browser would submit it."""
-    response = client.get(reverse("admin:regulations_rule_change", args=[rule.pk]))
-    data = form_data(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        data |= form_data(formset.management_form)
-        for form in formset.forms:
-            data |= form_data(form)
-    return data
-
-
-def save(client, rule, data):
-    return client.post(reverse("admin:regulations_rule_change", args=[rule.pk]), data)
 
 
 def test_the_second_of_two_concurrent_saves_is_refused_and_nothing_is_lost(reviewers):

@@ -1,7 +1,8 @@
 """No lost updates: a form remembers the revision it was opened at and refuses to save over a newer one.
 
-The admin saves inside one transaction, so the row is locked (select_for_update on
-PostgreSQL; SQLite serialises writers) from the check to the save. The refusal says
+The admin saves inside one transaction (a revert too: see ``history.py``), so the row
+is locked (select_for_update on PostgreSQL; SQLite serialises writers) from the check
+to the save. The refusal says
 who changed what meanwhile, from the history, and keeps the user's input on screen.
 """
 
@@ -36,6 +37,9 @@ class RevisionForm(forms.ModelForm):
     """A model form that will not save over a change made since it was opened."""
 
     seen_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # A revert's form starts from an old version, so "unchanged" says nothing about the
+    # current object: the revision is checked (and counted) whatever the form holds.
+    reverting = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,7 +48,7 @@ class RevisionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not self.instance.pk or not self.has_changed():
+        if not self.instance.pk or not (self.has_changed() or self.reverting):
             return cleaned
         seen = cleaned.get("seen_revision")
         model = type(self.instance)
