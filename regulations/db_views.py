@@ -10,11 +10,13 @@ from django.db import migrations
 
 # A firm's effective status on each requirement: its own assessment, or failing that the
 # best status carried over from a mapped requirement (whole where the other side covers it,
-# at most "partly met" where they only overlap). Two views: public assessments only, and all.
+# at most "partly met" where they only overlap). Two views: what the public may see (public
+# assessments of requirements of published rules, so nothing carries over from a draft), and
+# everything, for staff.
 EFFECTIVE_STATUS = """
 CREATE VIEW {view} AS
 WITH visible AS (
-    SELECT * FROM regulations_assessment {where}
+    {visible}
 ),
 edges AS (
     SELECT to_requirement_id AS requirement_id, from_requirement_id AS partner_id,
@@ -55,21 +57,27 @@ SELECT ROW_NUMBER() OVER (ORDER BY company_id, requirement_id) AS id, effective.
 """
 
 
+PUBLIC_ASSESSMENTS = """SELECT a.* FROM regulations_assessment a
+    JOIN regulations_requirement q ON q.id = a.requirement_id
+    JOIN regulations_rule r ON r.id = q.rule_id
+    WHERE a.visibility = 'public' AND r.state = 'published'"""
+
 VIEWS = [
-    ("regulations_effective_status_public", "WHERE visibility = 'public'"),
-    ("regulations_effective_status_all", ""),
+    ("regulations_effective_status_public", PUBLIC_ASSESSMENTS),
+    ("regulations_effective_status_all", "SELECT * FROM regulations_assessment"),
 ]
 
 
 def create_effective_status_views() -> list[migrations.RunSQL]:
+    """Migrations always create the views as defined here, today (see the module docstring)."""
     return [
-        migrations.RunSQL(EFFECTIVE_STATUS.format(view=view, where=where), f"DROP VIEW IF EXISTS {view}")
-        for view, where in VIEWS
+        migrations.RunSQL(EFFECTIVE_STATUS.format(view=view, visible=visible), f"DROP VIEW IF EXISTS {view}")
+        for view, visible in VIEWS
     ]
 
 
 def drop_effective_status_views() -> list[migrations.RunSQL]:
     return [
-        migrations.RunSQL(f"DROP VIEW IF EXISTS {view}", EFFECTIVE_STATUS.format(view=view, where=where))
-        for view, where in VIEWS
+        migrations.RunSQL(f"DROP VIEW IF EXISTS {view}", EFFECTIVE_STATUS.format(view=view, visible=visible))
+        for view, visible in VIEWS
     ]

@@ -10,7 +10,13 @@ from django.utils import timezone
 from regulations import models as m
 from regulations.applicability import applicability
 
-from .factories import RequirementFactory, RuleFactory, RuleRelationFactory
+from .factories import (
+    AssessmentFactory,
+    RequirementFactory,
+    RequirementMappingFactory,
+    RuleFactory,
+    RuleRelationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +110,57 @@ def test_a_hidden_rule_makes_nothing_binding(hidden_rule):
 def test_counts_leave_hidden_rules_out(client, hidden_rule):
     before = client.get("/rules/?jurisdiction=de").context["page"].paginator.count
     assert before == m.Rule.objects.published().filter(jurisdiction__code="DE").count()
+
+
+@pytest.fixture
+def carried_from_hidden(hidden_rule):
+    """A public assessment on the hidden rule's requirement, mapped as equal to a published one in Germany."""
+    company = m.Company.objects.get(slug="example-motors")
+    published = RuleFactory(jurisdiction=m.Jurisdiction.objects.get(code="DE"), applies_from=dt.date(2020, 1, 1))
+    target = RequirementFactory(rule=published, obligation="Published duty.")
+    RequirementMappingFactory(
+        from_requirement=hidden_rule.requirements.get(),
+        to_requirement=target,
+        relationship=m.MappingRelationship.EQUAL,
+    )
+    AssessmentFactory(
+        company=company,
+        requirement=hidden_rule.requirements.get(),
+        status=m.AssessmentStatus.MET,
+        visibility=m.Visibility.PUBLIC,
+        is_sample=True,
+    )
+    return company, target
+
+
+CARRIED_PAGES = [
+    "/companies/",
+    "/companies/example-motors/?j=de",
+    "/companies/example-motors/?j=de&status=met",
+    "/companies/example-motors/?j=de&status=unknown",
+    "/readiness/",
+    "/readiness/?view=topics&j=de",
+    *[f"/checklist/?applies_in=de&company=example-motors&format={fmt}" for fmt in ("html", "csv", "json", "md")],
+]
+
+
+@pytest.mark.parametrize("url", CARRIED_PAGES)
+def test_statuses_carried_from_hidden_rules_do_not_show(client, carried_from_hidden, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert leaks(response, url) == []
+
+
+def test_statuses_carried_from_hidden_rules_do_not_count(client, carried_from_hidden):
+    company, target = carried_from_hidden
+    assert not m.PublicEffectiveStatus.objects.filter(company=company, requirement=target).exists()
+    assert m.EffectiveStatus.objects.filter(company=company, requirement=target, carried=True).exists()  # staff
+    response = client.get("/companies/example-motors/?j=de&status=unknown")
+    assert "Published duty." in response.content.decode()
+
+
+def test_statuses_carried_from_hidden_rules_stay_out_of_xlsx_checklists(client, carried_from_hidden):
+    response = client.get("/checklist/?applies_in=de&company=example-motors&format=xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    cells = [str(c.value) for row in workbook["Checklist"].iter_rows() for c in row]
+    assert not [cell for cell in cells if MARK in cell]
