@@ -57,15 +57,22 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Each pass runs on every core (pytest-xdist); the browser tests stay together on one
+# worker (loadgroup), sharing one server and one Chromium. PYTEST_WORKERS=0 runs serially.
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
 pytest-sqlite: $(STAMP)
 	@echo "== test suite on SQLite =="
-	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	@start=$$(date +%s); env -u DATABASE_URL $(PYTEST) $(PYTEST_ARGS); status=$$?; \
+	echo "== SQLite pass: $$(( $$(date +%s) - start )) s =="; exit $$status
 
 pytest-postgres: $(STAMP)
 	@case "$$DATABASE_URL" in \
 	  postgres://*|postgresql://*) \
 	    echo "== test suite on PostgreSQL ($${DATABASE_URL%%\?*}) =="; \
-	    $(BIN)/pytest $(PYTEST_ARGS);; \
+	    start=$$(date +%s); $(PYTEST) $(PYTEST_ARGS); status=$$?; \
+	    echo "== PostgreSQL pass: $$(( $$(date +%s) - start )) s =="; exit $$status;; \
 	  *) echo "== PostgreSQL run skipped: DATABASE_URL does not point to PostgreSQL ==";; \
 	esac
 

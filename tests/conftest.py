@@ -25,10 +25,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         connection._test_serialized_contents = connection.creation.serialize_db_to_string()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def static_manifest():
-    """Pages render with the production storage, which needs the hashed-name manifest."""
-    call_command("collectstatic", interactive=False, verbosity=0)
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    """Pages render with the production storage, which needs the hashed-name manifest.
+
+    Collected once, by the process that starts the run (not by each parallel worker,
+    which would write the same files at the same time).
+    """
+    if not hasattr(config, "workerinput"):
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 @pytest.fixture

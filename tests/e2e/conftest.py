@@ -35,6 +35,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_collection_modifyitems(items):
+    """Browser tests share one server and one browser: with pytest-xdist (``--dist loadgroup``)
+    they all run on the same worker while the others take the rest of the suite."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -46,7 +55,7 @@ def server_database(tmp_path_factory) -> str:
     if not url.startswith(("postgres://", "postgresql://")):
         return f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.sqlite3'}"
     config = dj_database_url.parse(url)
-    name = f"{config['NAME']}_e2e"
+    name = f"{config['NAME']}_e2e{os.environ.get('PYTEST_XDIST_WORKER', '')}"
     admin = f"host={config['HOST']} port={config['PORT'] or 5432} user={config['USER']} dbname=postgres"
     if config.get("PASSWORD"):
         admin += f" password={config['PASSWORD']}"
