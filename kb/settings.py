@@ -34,6 +34,12 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - used only with DEBUG on
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+if not ALLOWED_HOSTS and not DEBUG:
+    # Django would start and answer 400 to every request: say so at start instead.
+    raise ImproperlyConfigured(
+        "Set ALLOWED_HOSTS to the comma-separated host names the site is served under "
+        "(e.g. ALLOWED_HOSTS=kb.example.org), or DEBUG=1 for local development."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
