@@ -2,7 +2,8 @@
 
 DEBUG is off unless asked for; with DEBUG off a SECRET_KEY and ALLOWED_HOSTS
 must be given and the secure-transport settings are on. DATABASE_URL picks the
-database (SQLite in the project folder when unset).
+database (SQLite in the project folder when unset); every wait on it is bounded
+(DATABASE_CONNECT_TIMEOUT, DATABASE_STATEMENT_TIMEOUT) so an outage answers 503 at once.
 """
 
 import os
@@ -23,6 +24,29 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_seconds(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip() or str(default)
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number of seconds, not {value!r}.")
+    return int(value)
+
+
+def with_timeouts(database: dict, *, connect: int, statement: int) -> dict:
+    """Bound every wait on the database, so a page answers 503 at once instead of hanging.
+
+    PostgreSQL: give up connecting after ``connect`` seconds and cancel any statement
+    running longer than ``statement`` (0 turns it off), both below gunicorn's 30 s worker
+    timeout. SQLite: wait at most ``connect`` seconds for a locked file.
+    """
+    options = database.setdefault("OPTIONS", {})
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        options["connect_timeout"] = connect
+        options["options"] = f"-c statement_timeout={statement * 1000} {options.get('options', '')}".strip()
+    elif database["ENGINE"] == "django.db.backends.sqlite3":
+        options["timeout"] = connect
+    return database
 
 
 DEBUG = env_bool("DEBUG")
@@ -71,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "regulations.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "kb.urls"
@@ -93,10 +118,14 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+    "default": with_timeouts(
+        dj_database_url.config(
+            default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+            conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
+        ),
+        connect=env_seconds("DATABASE_CONNECT_TIMEOUT", 5),
+        statement=env_seconds("DATABASE_STATEMENT_TIMEOUT", 20),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -8,7 +8,7 @@ import sys
 import pytest
 from django.conf import settings
 
-PYTEST_ENV = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "FAST_PASSWORD_HASHER"}
+from tests.servers import PYTEST_ENV
 
 
 def manage(*args, **env):

@@ -7,12 +7,8 @@ points to PostgreSQL. Chromium is Debian's (CHROMIUM_PATH, default
 """
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import dj_database_url
@@ -20,6 +16,8 @@ import psycopg
 import pytest
 from django.conf import settings
 from playwright.sync_api import sync_playwright
+
+from tests.servers import gunicorn, server_environment, status_of
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 RESULTS = settings.BASE_DIR / "test-results"
@@ -33,12 +31,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def server_database(tmp_path_factory) -> str:
@@ -59,39 +51,14 @@ def server_database(tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def live_url(tmp_path_factory):
     """Base URL of a gunicorn server with the reference content loaded."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": server_database(tmp_path_factory),
-        "DEBUG": "0",
-        "SECRET_KEY": "e2e-only-not-secret",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "0",
-        "CONN_MAX_AGE": "0",
-    }
+    env = server_environment(DATABASE_URL=server_database(tmp_path_factory))
     manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
     for command in (["migrate", "--noinput", "-v0"], ["load_reference", "-v0"]):
         subprocess.run([*manage, *command], env=env, check=True, cwd=settings.BASE_DIR)  # noqa: S603
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
-    server = subprocess.Popen(  # noqa: S603 - our own server on loopback
-        [gunicorn, "kb.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"],
-        env=env,
-        cwd=settings.BASE_DIR,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=1):  # noqa: S310 - loopback
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("the e2e server did not start")
+    with gunicorn(env) as base:
+        if status_of(f"{base}/healthz") != 200:
+            raise RuntimeError("the e2e server's database does not answer")
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
