@@ -6,6 +6,7 @@ database (SQLite in the project folder when unset); every wait on it is bounded
 (DATABASE_CONNECT_TIMEOUT, DATABASE_STATEMENT_TIMEOUT) so an outage answers 503 at once.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -26,10 +27,10 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def env_seconds(name: str, default: int) -> int:
+def env_int(name: str, default: int, unit: str) -> int:
     value = os.environ.get(name, "").strip() or str(default)
     if not value.isdigit():
-        raise ImproperlyConfigured(f"{name} must be a whole number of seconds, not {value!r}.")
+        raise ImproperlyConfigured(f"{name} must be a whole number of {unit}, not {value!r}.")
     return int(value)
 
 
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.syndication",
     "regulations",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +98,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "regulations.middleware.DatabaseUnavailableMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kb.urls"
@@ -124,8 +127,8 @@ DATABASES = {
             conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
             conn_health_checks=True,
         ),
-        connect=env_seconds("DATABASE_CONNECT_TIMEOUT", 5),
-        statement=env_seconds("DATABASE_STATEMENT_TIMEOUT", 20),
+        connect=env_int("DATABASE_CONNECT_TIMEOUT", 5, "seconds"),
+        statement=env_int("DATABASE_STATEMENT_TIMEOUT", 20, "seconds"),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -136,6 +139,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one account
+# from one address, that account is locked at that address for LOGIN_LOCKOUT_MINUTES (each
+# further try starts the wait again); a right password before the limit resets the count.
+# `manage.py axes_reset_username NAME` unlocks early. Axes' backend must come first.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, "attempts")
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, "minutes"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "regulations.views.lockout.locked_out"
+
 if env_bool("FAST_PASSWORD_HASHER"):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
