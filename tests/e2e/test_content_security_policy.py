@@ -48,3 +48,13 @@ def test_the_admin_works_under_the_policy(page, live_url, admin_login):
     for path in ("regulations/rule/import/", "regulations/assessment/add/", "axes/accessattempt/"):
         page.goto(f"{live_url}/admin/{path}")
         expect(page.locator("#content")).to_be_visible()
+
+
+def test_a_locked_out_sign_in_is_told_why_under_the_policy(page, live_url):
+    page.goto(f"{live_url}/admin/login/")
+    for attempt in range(5):  # the default LOGIN_FAILURE_LIMIT
+        page.locator("#id_username").fill("nobody-e2e")
+        page.locator("#id_password").fill(f"wrong-{attempt}")
+        page.get_by_role("button", name="Log in").click()
+    expect(page.locator("h1")).to_have_text("Too many failed sign-in attempts")
+    expect(page.locator("#content-main")).to_contain_text("locked for 15 minutes")
