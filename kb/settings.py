@@ -2,13 +2,18 @@
 
 DEBUG is off unless asked for; with DEBUG off a SECRET_KEY and ALLOWED_HOSTS
 must be given and the secure-transport settings are on. DATABASE_URL picks the
-database (SQLite in the project folder when unset).
+database (SQLite in the project folder when unset); every wait on it is bounded
+(DATABASE_CONNECT_TIMEOUT, DATABASE_STATEMENT_TIMEOUT) so an outage answers 503 at once.
 """
 
+import base64
+import datetime as dt
+import hashlib
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_HASHES
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -25,6 +30,34 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name: str, default: int, unit: str) -> int:
+    value = os.environ.get(name, "").strip() or str(default)
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number of {unit}, not {value!r}.")
+    return int(value)
+
+
+def inline_style_source(css: str) -> str:
+    """A Content-Security-Policy source that allows exactly this style="" attribute, and no other."""
+    return f"'sha256-{base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()}'"
+
+
+def with_timeouts(database: dict, *, connect: int, statement: int) -> dict:
+    """Bound every wait on the database, so a page answers 503 at once instead of hanging.
+
+    PostgreSQL: give up connecting after ``connect`` seconds and cancel any statement
+    running longer than ``statement`` (0 turns it off), both below gunicorn's 30 s worker
+    timeout. SQLite: wait at most ``connect`` seconds for a locked file.
+    """
+    options = database.setdefault("OPTIONS", {})
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        options["connect_timeout"] = connect
+        options["options"] = f"-c statement_timeout={statement * 1000} {options.get('options', '')}".strip()
+    elif database["ENGINE"] == "django.db.backends.sqlite3":
+        options["timeout"] = connect
+    return database
+
+
 DEBUG = env_bool("DEBUG")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -34,6 +67,12 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - used only with DEBUG on
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+if not ALLOWED_HOSTS and not DEBUG:
+    # Django would start and answer 400 to every request: say so at start instead.
+    raise ImproperlyConfigured(
+        "Set ALLOWED_HOSTS to the comma-separated host names the site is served under "
+        "(e.g. ALLOWED_HOSTS=kb.example.org), or DEBUG=1 for local development."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -52,11 +91,14 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.syndication",
     "regulations",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -65,6 +107,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "regulations.middleware.DatabaseUnavailableMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kb.urls"
@@ -87,10 +131,14 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+    "default": with_timeouts(
+        dj_database_url.config(
+            default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+            conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
+        ),
+        connect=env_int("DATABASE_CONNECT_TIMEOUT", 5, "seconds"),
+        statement=env_int("DATABASE_STATEMENT_TIMEOUT", 20, "seconds"),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -101,6 +149,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one account
+# from one address, that account is locked at that address for LOGIN_LOCKOUT_MINUTES (each
+# further try starts the wait again); a right password before the limit resets the count.
+# `manage.py axes_reset_username NAME` unlocks early. Axes' backend must come first.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, "attempts")
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, "minutes"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "regulations.views.lockout.locked_out"
+
 if env_bool("FAST_PASSWORD_HASHER"):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -123,6 +182,21 @@ LOGIN_URL = "admin:login"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
+# Content-Security-Policy (django-csp): everything from our own origin (the vendored Bootstrap
+# and htmx, our css), no inline script or style, no eval; Bootstrap's form icons are data: SVG.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        # django-simple-history's history list carries one fixed style="" attribute: allow that one only.
+        "style-src-attr": [UNSAFE_HASHES, inline_style_source("border-top: 0")],
+    },
+}
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

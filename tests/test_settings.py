@@ -8,7 +8,7 @@ import sys
 import pytest
 from django.conf import settings
 
-PYTEST_ENV = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "FAST_PASSWORD_HASHER"}
+from tests.servers import PYTEST_ENV
 
 
 def manage(*args, **env):
@@ -27,6 +27,25 @@ def test_secret_key_is_required_when_debug_is_off():
     result = manage("check")
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
+
+
+def test_allowed_hosts_are_required_when_debug_is_off():
+    """Without them every request would answer 400: refuse to start instead, and say what to set."""
+    result = manage("check", SECRET_KEY=secrets.token_urlsafe(50))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "Set ALLOWED_HOSTS" in result.stderr
+
+
+def test_blank_allowed_hosts_count_as_missing():
+    result = manage("check", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS=" , ")
+    assert result.returncode != 0
+    assert "Set ALLOWED_HOSTS" in result.stderr
+
+
+def test_debug_serves_localhost_without_allowed_hosts():
+    result = manage("check", DEBUG="1")
+    assert result.returncode == 0, result.stderr
 
 
 def test_deploy_check_is_clean_with_production_settings():

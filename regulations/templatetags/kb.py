@@ -3,7 +3,7 @@
 import markdown as markdown_lib
 import nh3
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from regulations.content.countries import official_language
@@ -107,4 +107,23 @@ def trend_svg(trend, width: int = 120, height: int = 32):
         width,
         height - 2,
         points,
+    )
+
+
+@register.simple_tag
+def readiness_bar(readiness):
+    """The statuses' shares as one stacked bar, described for screen readers.
+
+    An SVG sized by attributes: the Content-Security-Policy refuses inline style="width: ..".
+    """
+    label = ", ".join(f"{label} {count}" for _, label, count, _ in readiness.bars) + f" of {readiness.total}"
+    segments, offset = [], 0.0
+    for status, _, count, share in readiness.bars:
+        if count:
+            segments.append((status, f"{offset * 100:.2f}", f"{share * 100:.2f}"))
+            offset += share
+    return format_html(
+        '<svg class="kb-bar" viewBox="0 0 100 1" preserveAspectRatio="none" role="img" aria-label="{}">{}</svg>',
+        label,
+        format_html_join("", '<rect class="bar-{}" x="{}" width="{}" height="1"/>', segments),
     )

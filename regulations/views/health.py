@@ -1,4 +1,4 @@
-"""Liveness probe: 200 when the database answers, 503 when it does not."""
+"""Liveness probe: 200 when the database answers, 503 when it does not (within the connect timeout)."""
 
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
@@ -14,5 +14,5 @@ def healthz(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": connection.vendor})

@@ -7,12 +7,8 @@ points to PostgreSQL. Chromium is Debian's (CHROMIUM_PATH, default
 """
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import dj_database_url
@@ -21,9 +17,19 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import sync_playwright
 
+from tests.servers import gunicorn, server_environment, status_of
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 RESULTS = settings.BASE_DIR / "test-results"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+# Every violation the page reports (the securitypolicyviolation event) goes to the console, where the
+# page fixture collects it across navigations; Chromium also logs its own "Refused to ..." message.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.effectiveDirective} refused ${event.blockedURI || "inline code"}`
+    + ` in ${event.sourceFile || event.documentURI}:${event.lineNumber} ${event.sample}`);
+});
+"""
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -44,12 +50,6 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.xdist_group("browser"))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def server_database(tmp_path_factory) -> str:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -66,41 +66,43 @@ def server_database(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def live_url(tmp_path_factory):
-    """Base URL of a gunicorn server with the reference content loaded."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": server_database(tmp_path_factory),
-        "DEBUG": "0",
-        "SECRET_KEY": "e2e-only-not-secret",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "0",
-        "CONN_MAX_AGE": "0",
-    }
-    manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+def server_env(tmp_path_factory):
+    """The environment of the e2e server, whose database is migrated and loaded with the reference content."""
+    env = server_environment(DATABASE_URL=server_database(tmp_path_factory))
     for command in (["migrate", "--noinput", "-v0"], ["load_reference", "-v0"]):
-        subprocess.run([*manage, *command], env=env, check=True, cwd=settings.BASE_DIR)  # noqa: S603
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
-    server = subprocess.Popen(  # noqa: S603 - our own server on loopback
-        [gunicorn, "kb.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"],
-        env=env,
-        cwd=settings.BASE_DIR,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=1):  # noqa: S310 - loopback
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("the e2e server did not start")
+        manage(env, *command)
+    return env
+
+
+@pytest.fixture(scope="session")
+def live_url(server_env):
+    """Base URL of a gunicorn server with the reference content loaded."""
+    with gunicorn(server_env) as base:
+        if status_of(f"{base}/healthz") != 200:
+            raise RuntimeError("the e2e server's database does not answer")
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def admin_login(server_env) -> tuple[str, str]:
+    """Username and password of a superuser on the e2e server."""
+    username, password = "e2e-admin", "e2e-admin-password-not-secret"
+    manage(
+        {**server_env, "DJANGO_SUPERUSER_PASSWORD": password},
+        "createsuperuser",
+        "--noinput",
+        "--username",
+        username,
+        "--email",
+        "e2e@example.org",
+    )
+    return username, password
+
+
+def manage(env: dict[str, str], *command: str) -> None:
+    subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, str(settings.BASE_DIR / "manage.py"), *command], env=env, check=True, cwd=settings.BASE_DIR
+    )
 
 
 @pytest.fixture(scope="session")
@@ -122,8 +124,16 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
-def page(browser, request):
+def csp_violations() -> list[str]:
+    """Content-Security-Policy violations the browser reported during the test; the page fixture fails on any."""
+    return []
+
+
+@pytest.fixture
+def page(browser, request, csp_violations):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    context.on("console", lambda message: csp_violations.append(message.text) if is_csp_report(message.text) else None)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -131,11 +141,20 @@ def page(browser, request):
         RESULTS.mkdir(exist_ok=True)
         page.screenshot(path=RESULTS / f"{request.node.name}.png", full_page=True)
     context.close()
+    assert csp_violations == [], "the pages broke their Content-Security-Policy"
+
+
+def is_csp_report(text: str) -> bool:
+    return text.startswith("CSP violation") or "Content Security Policy" in text
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
-    """Run axe-core (vendored from npm) on the current page; return the violations of the given impacts."""
-    page.add_script_tag(path=str(AXE))
+    """Run axe-core (vendored from npm) on the current page; return the violations of the given impacts.
+
+    It is evaluated through DevTools, which the page's Content-Security-Policy does not govern;
+    a script tag, as add_script_tag makes, would be refused as inline script.
+    """
+    page.evaluate(AXE.read_text())
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
