@@ -46,6 +46,18 @@ content: migrate
 run: content
 	env DATABASE_URL=$(RUN_DATABASE_URL) $(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Backups of the database `make run` serves (RUN_DATABASE_URL): pg_dump on PostgreSQL, the
+# SQLite backup API on SQLite. A deployment calls manage.py backup/restore in its own environment.
+.PHONY: backup restore
+## make backup [FILE=...]: back up the whole database, history included (default backups/kb-<UTC time>.<pgdump|sqlite3>)
+backup: $(STAMP)
+	env DATABASE_URL=$(RUN_DATABASE_URL) $(RUN_ENV) $(BIN)/python manage.py backup $(if $(FILE),"$(FILE)")
+
+## make restore FILE=...: replace the whole database with a backup (asks first; a bad file changes nothing)
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=backups/kb-....sqlite3" >&2; exit 2; }
+	env DATABASE_URL=$(RUN_DATABASE_URL) $(RUN_ENV) $(BIN)/python manage.py restore "$(FILE)"
+
 check-migrations: $(STAMP)
 	env -u DATABASE_URL $(RUN_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
