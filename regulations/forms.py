@@ -3,6 +3,7 @@
 from django import forms
 
 from .exports import FORMATS
+from .fields import DayField
 from .filters import SAE_LEVELS, CodesField
 from .models import AssessmentStatus, Company, Jurisdiction, Topic
 
@@ -28,12 +29,7 @@ class CodeChoiceField(forms.ModelChoiceField):
 
 
 class OnDateForm(forms.Form):
-    on = forms.DateField(
-        required=False,
-        label="As of",
-        input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": "Give the date as YYYY-MM-DD, for example 2027-01-01."},
-    )
+    on = DayField(required=False, label="As of")
 
 
 def jurisdictions_field(label: str = "Jurisdictions") -> CodesField:

@@ -6,6 +6,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from regulations.fields import EARLIEST_DAY, LATEST_DAY
+
 pytestmark = pytest.mark.django_db
 
 RULES = reverse("regulations:rule-list")
@@ -21,8 +23,9 @@ RULES = reverse("regulations:rule-list")
         ({"instrument": "poem"}, "instrument", "Select a valid choice."),
         ({"level": "9"}, "level", "Select a valid choice."),
         ({"level": "two"}, "level", "Select a valid choice."),
-        ({"in_force_on": "2027-13-01"}, "in_force_on", "Enter a valid date."),
-        ({"in_force_on": "tomorrow"}, "in_force_on", "Enter a valid date."),
+        ({"in_force_on": "2027-13-01"}, "in_force_on", "Give the date as YYYY-MM-DD, for example 2027-01-01."),
+        ({"in_force_on": "tomorrow"}, "in_force_on", "Give the date as YYYY-MM-DD, for example 2027-01-01."),
+        ({"in_force_on": "9999-12-31"}, "in_force_on", "Give a date between 1950-01-01 and 2099-12-31."),
         ({"sort": "random"}, "sort", "Select a valid choice."),
         ({"q": "x" * 5000}, "q", "Ensure this value has at most 200 characters (it has 5000)."),
         ({"q": "abc\x00def"}, "q", "Null characters are not allowed."),
@@ -106,3 +109,39 @@ def test_arbitrary_query_strings_never_give_a_500(pairs):
     client = Client()
     response = client.get(RULES, [(key, value) for key, value in pairs])
     assert response.status_code in (200, 400)
+
+
+DATED = [
+    ("/rules/", "in_force_on"),
+    ("/jurisdictions/de/", "on"),
+    ("/compare/?j=de&j=jp", "on"),
+    ("/checklist/?applies_in=de", "on"),
+    ("/companies/example-motors/", "on"),
+    ("/readiness/", "on"),
+]
+WINDOW_MESSAGE = "Give a date between 1950-01-01 and 2099-12-31."
+
+
+@pytest.mark.parametrize(("url", "field"), DATED)
+@pytest.mark.parametrize("day", ["9998-12-31", "9999-11-30", "9999-12-01", "9999-12-31", "0001-01-01", "1949-12-31"])
+def test_a_date_outside_the_window_is_400_beside_the_field(client, url, field, day):
+    response = client.get(f"{url}{'&' if '?' in url else '?'}{field}={day}")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert WINDOW_MESSAGE in page.split(f'id="error-{field}"', 1)[1][:300]
+    assert len(page) < 200_000
+
+
+@pytest.mark.parametrize(("url", "field"), DATED)
+@pytest.mark.parametrize("day", [EARLIEST_DAY, LATEST_DAY])
+def test_the_first_and_last_days_of_the_window_answer(client, url, field, day):
+    response = client.get(f"{url}{'&' if '?' in url else '?'}{field}={day.isoformat()}")
+    assert response.status_code == 200
+    assert len(response.content) < 500_000
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "md", "json"])
+def test_an_export_for_a_day_outside_the_window_is_400(client, fmt):
+    response = client.get("/checklist/", {"applies_in": "de", "on": "9999-12-31", "format": fmt})
+    assert response.status_code == 400
+    assert WINDOW_MESSAGE in response.content.decode()
