@@ -81,6 +81,30 @@ def test_unknown_pages_are_404(client, url):
     assert client.get(url).status_code == 404
 
 
+def test_a_nul_byte_in_compare_is_answered_beside_the_field(client):
+    response = client.get("/compare/", {"j": ["de", "jp\x00"]})
+    assert response.status_code == 400
+    assert "Null characters are not allowed." in response.content.decode().split('id="error-j"', 1)[1][:200]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/jurisdictions/de%00/",
+        "/jurisdictions/de\x00/",
+        "/jurisdictions/" + "d" * 13 + "/",
+        "/jurisdictions/汽车/",
+        "/rules/eu-gdpr%00/",
+        "/rules/" + "a" * 101 + "/",
+        "/companies/byd%00/",
+        "/companies/" + "b" * 101 + "/",
+    ],
+)
+def test_a_code_or_slug_that_cannot_name_anything_is_404_before_any_query(client, django_assert_num_queries, url):
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 404
+
+
 PARAMS = st.sampled_from(
     [
         "q",
