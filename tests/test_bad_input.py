@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from regulations.fields import EARLIEST_DAY, LATEST_DAY
+from regulations.models import Rule
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +137,26 @@ def test_an_export_for_a_day_outside_the_window_is_400(client, fmt):
     response = client.get("/checklist/", {"applies_in": "de", "on": "9999-12-31", "format": fmt})
     assert response.status_code == 400
     assert WINDOW_MESSAGE in response.content.decode()
+
+
+# Staff doors
+
+
+@pytest.fixture
+def reviewer_client(client, make_role_user):
+    client.force_login(make_role_user("Reviewer"))
+    return client
+
+
+@pytest.mark.parametrize("object_id", ["abc", "1%00", "1.5", "99999999999999999999999"])
+def test_a_transition_of_a_rule_that_cannot_exist_is_404(reviewer_client, object_id):
+    response = reviewer_client.post(f"/admin/regulations/rule/{object_id}/transition/published/")
+    assert response.status_code == 404
+
+
+def test_a_transition_by_id_still_moves_the_rule(reviewer_client):
+    rule = Rule.objects.published().first()
+    response = reviewer_client.post(f"/admin/regulations/rule/{rule.pk}/transition/draft/")
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.state == "draft"
