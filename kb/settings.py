@@ -37,7 +37,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "regulations.admin_site.CurationAdminConfig",  # django.contrib.admin with a site that refuses NUL bytes
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,6 +1,7 @@
 """Bad input gets a 400 with the message beside the field, unknown pages a 404, never a 500."""
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 
 from regulations.fields import EARLIEST_DAY, LATEST_DAY
@@ -160,3 +161,39 @@ def test_a_transition_by_id_still_moves_the_rule(reviewer_client):
     assert response.status_code == 302
     rule.refresh_from_db()
     assert rule.state == "draft"
+
+
+def changelists():
+    return [
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist") for model in admin.site._registry
+    ]
+
+
+def test_a_nul_byte_in_any_admin_search_box_is_400(admin_client):
+    for url in changelists():
+        response = admin_client.get(url, {"q": "gdpr\x00"})
+        assert response.status_code == 400, url
+        assert "Null characters are not allowed" in response.content.decode(), url
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"state": "published\x00"},
+        {"jurisdiction__id__exact": "1\x00"},
+        {"q": "\x00", "state": "draft"},
+    ],
+)
+def test_a_nul_byte_in_any_admin_list_parameter_is_400(admin_client, query):
+    assert admin_client.get("/admin/regulations/rule/", query).status_code == 400
+
+
+def test_a_nul_byte_in_the_admin_autocomplete_is_400(admin_client):
+    query = {"term": "r155\x00", "app_label": "regulations", "model_name": "requirement", "field_name": "rule"}
+    assert admin_client.get("/admin/autocomplete/", query).status_code == 400
+
+
+def test_the_admin_search_box_still_searches(admin_client):
+    response = admin_client.get("/admin/regulations/rule/", {"q": "GDPR"})
+    assert response.status_code == 200
+    assert "Regulation (EU) 2016/679" in response.content.decode()
