@@ -76,7 +76,7 @@ if not ALLOWED_HOSTS and not DEBUG:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "regulations.admin_site.CurationAdminConfig",  # django.contrib.admin with a site that refuses NUL bytes
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -10,6 +10,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from .applicability import applicabilities
+from .fields import DayField
 from .models import Instrument, Jurisdiction, LegalStatus, Rule, Topic, legal_status_expression
 from .search import MAX_QUERY_LENGTH, search_rules
 
@@ -41,6 +42,10 @@ class CodesField(forms.ModelMultipleChoiceField):
 
 class CodesFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = CodesField
+
+
+class DayFilter(django_filters.DateFilter):
+    field_class = DayField
 
 
 def jurisdictions_filter(method: str, label: str = "Jurisdiction") -> CodesFilter:
@@ -76,9 +81,7 @@ class RuleFilter(django_filters.FilterSet):
     )
     instrument = django_filters.MultipleChoiceFilter(label="Instrument", choices=Instrument.choices)
     level = django_filters.ChoiceFilter(label="Automation level", choices=SAE_LEVELS, method="filter_level")
-    in_force_on = django_filters.DateFilter(
-        label="In force on", method="filter_in_force_on", input_formats=["%Y-%m-%d"]
-    )
+    in_force_on = DayFilter(label="In force on", method="filter_in_force_on")
     sort = django_filters.ChoiceFilter(
         label="Sort by", choices=[(key, label) for key, (label, _) in SORTS.items()], method="filter_sort"
     )

@@ -1,8 +1,12 @@
 """Small forms for page parameters, so bad input gets a message beside its field."""
 
+import re
+
 from django import forms
 
+from .converters import CODE_PATTERN
 from .exports import FORMATS
+from .fields import DayField
 from .filters import SAE_LEVELS, CodesField
 from .models import AssessmentStatus, Company, Jurisdiction, Topic
 
@@ -28,12 +32,7 @@ class CodeChoiceField(forms.ModelChoiceField):
 
 
 class OnDateForm(forms.Form):
-    on = forms.DateField(
-        required=False,
-        label="As of",
-        input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": "Give the date as YYYY-MM-DD, for example 2027-01-01."},
-    )
+    on = DayField(required=False, label="As of")
 
 
 def jurisdictions_field(label: str = "Jurisdictions") -> CodesField:
@@ -51,6 +50,11 @@ class CompareForm(OnDateForm):
             raise forms.ValidationError(f"Compare at most {MAX_COMPARED} jurisdictions at a time.")
         order = [code.upper() for code in self.data.getlist("j") if code.strip()]
         return sorted(chosen, key=lambda j: order.index(j.code) if j.code in order else len(order))
+
+    def ticked_codes(self) -> set[str]:
+        """The codes asked for, even when the form is invalid, keeping only what could be a code (safe to query)."""
+        codes = (code.strip().upper() for code in self.data.getlist("j"))
+        return {code for code in codes if re.fullmatch(CODE_PATTERN, code)}
 
 
 class ChecklistForm(OnDateForm):

@@ -1,19 +1,23 @@
-from django.urls import path
+from django.urls import path, register_converter
 
+from .converters import JurisdictionCodeConverter, SlugConverter
 from .views import changes, checklist, companies, health, home, jurisdictions, matrix, rules
 
 app_name = "regulations"
 
+register_converter(JurisdictionCodeConverter, "jurisdiction_code")
+register_converter(SlugConverter, "bounded_slug")
+
 urlpatterns = [
     path("", home.home, name="home"),
     path("rules/", rules.rule_list, name="rule-list"),
-    path("rules/<slug:slug>/", rules.rule_detail, name="rule-detail"),
+    path("rules/<bounded_slug:slug>/", rules.rule_detail, name="rule-detail"),
     path("jurisdictions/", jurisdictions.jurisdiction_list, name="jurisdiction-list"),
-    path("jurisdictions/<str:code>/", jurisdictions.jurisdiction_detail, name="jurisdiction-detail"),
+    path("jurisdictions/<jurisdiction_code:code>/", jurisdictions.jurisdiction_detail, name="jurisdiction-detail"),
     path("compare/", jurisdictions.compare, name="compare"),
     path("checklist/", checklist.checklist, name="checklist"),
     path("companies/", companies.company_list, name="company-list"),
-    path("companies/<slug:slug>/", companies.company_detail, name="company-detail"),
+    path("companies/<bounded_slug:slug>/", companies.company_detail, name="company-detail"),
     path("readiness/", matrix.readiness_matrix, name="readiness"),
     path("changes/", changes.changes, name="changes"),
     path("changes/feed/", changes.change_feed, name="changes-feed"),

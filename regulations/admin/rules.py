@@ -6,8 +6,10 @@ reviewers change what is published. Saves are refused when the page is stale.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -220,7 +222,9 @@ class RuleAdmin(RuleImportMixin, ReviewedContentMixin, HistoryAdmin):
         return require_POST(self._transition)(request, object_id, to_state)
 
     def _transition(self, request, object_id, to_state):
-        rule = get_object_or_404(Rule, pk=object_id)
+        rule = self.get_object(request, unquote(object_id))  # None for an id that cannot exist ("abc", "1\x00")
+        if rule is None:
+            raise Http404("No rule with that id.")
         if to_state not in CurationState.values or not self.has_view_permission(request, rule):
             raise PermissionDenied
         try:

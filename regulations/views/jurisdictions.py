@@ -63,7 +63,8 @@ def jurisdiction_detail(request, code: str):
 
 def compare(request):
     form = CompareForm(request.GET)
-    selected = {code.strip().upper() for code in request.GET.getlist("j") if code.strip()}
+    valid = form.is_valid()
+    selected = form.ticked_codes()
     candidates = list(
         Jurisdiction.objects.filter(Q(rules__state=CurationState.PUBLISHED) | Q(code__in=selected))
         .distinct()
@@ -71,7 +72,7 @@ def compare(request):
     )
     others = Jurisdiction.objects.places().exclude(pk__in=[j.pk for j in candidates]).only("code", "name")
     context = {"form": form, "selected": selected, "candidates": candidates, "others": others}
-    if not form.is_valid():
+    if not valid:
         return render(request, "regulations/jurisdictions/compare.html", context, status=400)
     chosen, on = form.cleaned_data["j"], form.cleaned_data["on"] or timezone.localdate()
     context.update(chosen=chosen, on=on)

@@ -51,7 +51,7 @@ def test_search_as_you_type_and_reload_keeps_the_state(page, live_url):
 def test_a_bad_filter_shows_the_error_beside_the_field(page, live_url):
     response = page.goto(f"{live_url}/rules/?in_force_on=2027-02-30")
     assert response.status == 400
-    expect(page.locator("#error-in_force_on")).to_contain_text("Enter a valid date")
+    expect(page.locator("#error-in_force_on")).to_contain_text("Give the date as YYYY-MM-DD")
 
 
 def test_everything_works_without_javascript(browser, live_url):
