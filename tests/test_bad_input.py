@@ -197,3 +197,23 @@ def test_the_admin_search_box_still_searches(admin_client):
     response = admin_client.get("/admin/regulations/rule/", {"q": "GDPR"})
     assert response.status_code == 200
     assert "Regulation (EU) 2016/679" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"applies_from__year": "99999999999"},
+        {"applies_from__year": "2024", "applies_from__month": "99999999999999999999"},
+        {"applies_from__year": "2024", "applies_from__month": "1", "applies_from__day": "-1"},
+    ],
+)
+def test_an_impossible_date_drill_down_in_the_admin_is_400(admin_client, query):
+    response = admin_client.get("/admin/regulations/rule/", query)
+    assert response.status_code == 400
+    assert "applies_from__" in response.content.decode()
+
+
+def test_the_admin_date_drill_down_still_drills(admin_client):
+    response = admin_client.get("/admin/regulations/rule/", {"applies_from__year": "2018"})
+    assert response.status_code == 200
+    assert "Regulation (EU) 2016/679" in response.content.decode()
