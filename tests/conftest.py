@@ -1,8 +1,11 @@
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection
+from django.test import override_settings
 
 
 def pytest_report_header(config):
@@ -23,6 +26,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_reference", verbosity=0)
         connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+    connection.creation.deserialize_db_from_string = restore_snapshot(connection.creation.deserialize_db_from_string)
+
+
+def restore_snapshot(deserialize):
+    """Django's restore of the snapshot, made to leave the database as a load would.
+
+    Restoring a rule's topics fires simple-history's many-to-many handler, which (unlike its
+    save handler) does not know it is a raw load and would write history rows of its own; and
+    rows inserted with their ids leave PostgreSQL's sequences behind them, so the next insert
+    could take an id that is already used. ``loaddata`` resets sequences after loading; so do we.
+    """
+
+    def restore(data):
+        with override_settings(SIMPLE_HISTORY_ENABLED=False):
+            deserialize(data)
+        managed = [model for model in apps.get_models(include_auto_created=True) if model._meta.managed]
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), managed):
+                cursor.execute(statement)
+
+    return restore
 
 
 @pytest.hookimpl(trylast=True)
