@@ -12,7 +12,8 @@ from django.urls import reverse
 from import_export.formats.base_formats import XLSX
 
 from regulations import models as m
-from regulations.admin.imports import RequirementResource, RuleResource, SniffedCSV
+from regulations.importing.formats import SniffedCSV
+from regulations.importing.resources import RequirementResource, RuleResource
 
 pytestmark = pytest.mark.django_db
 
