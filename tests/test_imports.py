@@ -13,7 +13,7 @@ from import_export.formats.base_formats import XLSX
 
 from regulations import models as m
 from regulations.importing.formats import SniffedCSV
-from regulations.importing.resources import RequirementResource, RuleResource
+from regulations.importing.resources import RequirementResource, RuleResource, SourceResource
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,11 @@ MESSY_CSV = "\ufeff" + "\r\n".join([HEADER, GOOD, "", ";;;;;;;;;;;", DUPLICATE, 
 @pytest.fixture
 def curator(make_role_user):
     return make_role_user("Curator")
+
+
+@pytest.fixture
+def reviewer(make_role_user):
+    return make_role_user("Reviewer")
 
 
 def dataset_from_csv(text: str):
@@ -145,3 +150,64 @@ def test_the_admin_imports_a_clean_file_after_the_preview(curator):
     rule = m.Rule.objects.get(slug="cn-import-test")
     assert rule.state == m.CurationState.DRAFT
     assert rule.history.first().history_user == curator
+
+
+def test_an_unknown_topic_is_an_error_naming_it(curator):
+    row = GOOD.replace("personal-data,data-security", "personal-data, astrology,Telepathy")
+    result = RuleResource().import_data(dataset_from_csv("\r\n".join([HEADER, row])), dry_run=False, user=curator)
+    errors = row_errors(result)
+    assert list(errors) == [1]
+    assert "Unknown topics: astrology, telepathy" in errors[1]
+    assert not m.Rule.objects.filter(slug="cn-import-test").exists()
+
+
+def test_a_rule_twice_in_a_file_is_an_error_naming_the_earlier_row(curator):
+    again = GOOD.replace("Test Order No. 1", "Test Order No. 2")
+    rows = "\r\n".join([HEADER, GOOD, DUPLICATE.replace(";EU;", ";DE;"), again])
+    result = RuleResource().import_data(dataset_from_csv(rows), dry_run=False, user=curator)
+    errors = row_errors(result)
+    assert list(errors) == [3]
+    assert "Row 1 of this file has the same slug (cn-import-test)" in errors[3]
+    assert not m.Rule.objects.filter(slug="cn-import-test").exists()
+
+
+def test_a_requirement_twice_in_a_file_is_an_error_naming_the_earlier_row(reviewer):
+    rows = "\r\n".join(
+        [
+            "rule,key,reference,kind,obligation",
+            "cn-auto-data-provisions,art-1,Art. 1,obligation,Once.",
+            "cn-auto-data-provisions,art-2,Art. 2,obligation,Other.",
+            "CN-AUTO-DATA-PROVISIONS,art-1,Art. 1,obligation,Twice.",
+        ]
+    )
+    result = RequirementResource().import_data(dataset_from_csv(rows), dry_run=True, user=reviewer)
+    errors = row_errors(result)
+    assert list(errors) == [3]
+    assert "Row 1 of this file has the same rule and key (cn-auto-data-provisions, art-1)" in errors[3]
+
+
+def test_a_source_twice_in_a_file_is_an_error_naming_the_earlier_row(reviewer):
+    url = "https://example.org/text.html"
+    rows = "\r\n".join(
+        [
+            "rule,url,title",
+            f"cn-auto-data-provisions,{url},First",
+            f"cn-auto-data-provisions,{url},Second",
+        ]
+    )
+    result = SourceResource().import_data(dataset_from_csv(rows), dry_run=True, user=reviewer)
+    errors = row_errors(result)
+    assert list(errors) == [2]
+    assert f"Row 1 of this file has the same rule and url (cn-auto-data-provisions, {url})" in errors[2]
+
+
+def test_the_admin_preview_of_a_long_file_gives_its_totals_and_shows_its_first_rows(curator):
+    rows = [GOOD.replace("cn-import-test", f"long-{n}").replace("No. 1", f"No. {n}") for n in range(150)]
+    client = Client()
+    client.force_login(curator)
+    page = upload(client, "\r\n".join([HEADER, *rows]).encode("utf-8"), "long.csv", "0").content.decode()
+    page = " ".join(page.split())
+    assert "150 rows: 150 new, 0 to change, 0 unchanged" in page
+    assert "The values of the first 100 rows are shown." in page
+    assert "long-99</ins>" in page and "long-100</ins>" not in page
+    assert "process_import" in page

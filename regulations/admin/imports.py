@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from import_export import forms as import_forms
 from import_export.admin import ImportMixin
 
+from regulations.importing.bulk import PREVIEW_ROWS
 from regulations.importing.formats import IMPORT_FORMATS
 from regulations.importing.resources import RequirementResource, RuleResource, SourceResource
 from regulations.importing.uploads import ImportUploads
@@ -66,6 +67,9 @@ class ImportAdminMixin(ImportMixin):
             "format_count": len(self.get_import_formats()),
             "resource_count": len(self.get_import_resource_classes(request)),
         }
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "preview_rows": PREVIEW_ROWS}
 
     def import_action(self, request, **kwargs):
         """The preview; an upload that cannot be confirmed (its preview has errors) is not kept."""

@@ -2,49 +2,21 @@
 
 Every row is validated in a dry run that lists each bad row and why; an import with any bad row
 changes nothing. Imported rules start as drafts, and only a reviewer may import changes to a
-published rule.
+published rule. History records each imported row as "Imported" by the user who imported it.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from import_export import fields, resources, widgets
+from import_export.fields import Field
 
 from regulations.models import Authority, CurationState, Jurisdiction, Requirement, Rule, Source, Topic
 from regulations.services import PUBLISH
 
-from .widgets import CodeWidget, FlexibleDateWidget
+from .bulk import BulkResource, RelatedField, SharedMeta
+from .widgets import CodeWidget, FlexibleDateWidget, SlugsWidget
 
-
-class BlankRowsSkipped(resources.ModelResource):
-    """All or nothing: any bad row rolls the whole import back. Rows whose cells are all empty
-    (blank lines in a spreadsheet) are skipped, not errors."""
-
-    def import_data(self, dataset, **kwargs):
-        kwargs["rollback_on_validation_errors"] = True
-        kwargs.setdefault("use_transactions", True)
-        return super().import_data(dataset, **kwargs)
-
-    def before_import(self, dataset, **kwargs):
-        blank = [i for i, row in enumerate(dataset) if all(str(cell or "").strip() == "" for cell in row)]
-        for index in reversed(blank):
-            del dataset[index]
-        super().before_import(dataset, **kwargs)
-
-    def import_instance(self, instance, row, **kwargs):
-        for name, value in row.items():
-            if isinstance(value, str):
-                row[name] = value.strip()
-        super().import_instance(instance, row, **kwargs)
-
-
-class SharedMeta:
-    """Import options every resource shares: validate each model, skip unchanged rows, one transaction."""
-
-    clean_model_instances = True
-    skip_unchanged = True
-    report_skipped = False
-    use_transactions = True
+RULE_LOOKUP = Rule.objects.defer("search_vector", "summary", "internal_notes")
 
 
 def refuse_published(rule: Rule | None, user) -> None:
@@ -52,13 +24,17 @@ def refuse_published(rule: Rule | None, user) -> None:
         raise ValidationError(f"{rule} is published: only a reviewer may change it.")
 
 
-class RuleResource(BlankRowsSkipped):
-    jurisdiction = fields.Field("jurisdiction", "jurisdiction", CodeWidget(Jurisdiction, "code", noun="jurisdiction"))
-    authority = fields.Field("authority", "authority", CodeWidget(Authority, "slug", noun="authority", upper=False))
-    topics = fields.Field("topics", "topics", widgets.ManyToManyWidget(Topic, separator=",", field="slug"))
-    adopted_on = fields.Field("adopted_on", "adopted_on", FlexibleDateWidget())
-    applies_from = fields.Field("applies_from", "applies_from", FlexibleDateWidget())
-    applies_until = fields.Field("applies_until", "applies_until", FlexibleDateWidget())
+def date_field(name: str) -> Field:
+    return Field(name, name, FlexibleDateWidget())
+
+
+class RuleResource(BulkResource):
+    jurisdiction = Field("jurisdiction", "jurisdiction", CodeWidget(Jurisdiction, "code", noun="jurisdiction"))
+    authority = Field("authority", "authority", CodeWidget(Authority, "slug", noun="authority", upper=False))
+    topics = RelatedField("topics", "topics", SlugsWidget(Topic, noun="topic", plural="topics"))
+    adopted_on = date_field("adopted_on")
+    applies_from = date_field("applies_from")
+    applies_until = date_field("applies_until")
 
     class Meta(SharedMeta):
         model = Rule
@@ -83,27 +59,35 @@ class RuleResource(BlankRowsSkipped):
             "internal_notes",
         ]
 
+    def get_queryset(self):
+        return Rule.objects.select_related("jurisdiction", "authority").defer("search_vector")
+
     def before_save_instance(self, instance, row, **kwargs):
         if "user" in kwargs:
             refuse_published(instance, kwargs["user"])
         if not instance.pk:
             instance.state = CurationState.DRAFT
-        instance._change_reason = "Imported"
+        instance._change_reason = self.change_reason
 
 
-class RulePartResource(BlankRowsSkipped):
+class RulePartResource(BulkResource):
     """A part of a rule (a requirement, a source), found by the rule's slug."""
 
-    rule = fields.Field("rule", "rule", CodeWidget(Rule, "slug", noun="rule", upper=False))
+    rule = Field("rule", "rule", CodeWidget(Rule, "slug", noun="rule", upper=False, queryset=RULE_LOOKUP))
+
+    def get_queryset(self):
+        return self._meta.model.objects.select_related("rule").defer(
+            "rule__search_vector", "rule__summary", "rule__internal_notes"
+        )
 
     def before_save_instance(self, instance, row, **kwargs):
         if "user" in kwargs:
             refuse_published(instance.rule, kwargs["user"])
-        instance._change_reason = "Imported"
+        instance._change_reason = self.change_reason
 
 
 class RequirementResource(RulePartResource):
-    deadline = fields.Field("deadline", "deadline", FlexibleDateWidget())
+    deadline = date_field("deadline")
 
     class Meta(SharedMeta):
         model = Requirement
@@ -112,7 +96,7 @@ class RequirementResource(RulePartResource):
 
 
 class SourceResource(RulePartResource):
-    accessed_on = fields.Field("accessed_on", "accessed_on", FlexibleDateWidget())
+    accessed_on = date_field("accessed_on")
 
     class Meta(SharedMeta):
         model = Source
