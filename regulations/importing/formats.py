@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import tablib
 from import_export.formats import base_formats
 
@@ -26,3 +28,9 @@ class SniffedCSV(base_formats.CSV):
 
 
 IMPORT_FORMATS = [SniffedCSV, base_formats.XLSX]
+
+
+def read_dataset(path: Path):
+    """The rows of an XLSX file (by its extension) or of a CSV file, as the admin's import page reads them."""
+    file_format = base_formats.XLSX() if path.suffix.lower() == ".xlsx" else SniffedCSV(encoding="utf-8-sig")
+    return file_format.create_dataset(path.read_bytes())
