@@ -211,3 +211,19 @@ def test_the_admin_preview_of_a_long_file_gives_its_totals_and_shows_its_first_r
     assert "The values of the first 100 rows are shown." in page
     assert "long-99</ins>" in page and "long-100</ins>" not in page
     assert "process_import" in page
+
+
+def test_an_unknown_column_is_an_error_naming_it(curator):
+    rows = "\r\n".join([HEADER.replace("applies_from", "applies_form"), GOOD])
+    result = RuleResource().import_data(dataset_from_csv(rows), dry_run=False, user=curator)
+    assert "Unknown column: applies_form." in " ".join(str(error.error) for error in result.base_errors)
+    assert not m.Rule.objects.filter(slug="cn-import-test").exists()
+
+
+def test_the_admin_preview_names_an_unknown_column_without_a_traceback(curator):
+    client = Client()
+    client.force_login(curator)
+    content = "\r\n".join([HEADER.replace("topics", "topic"), GOOD]).encode("utf-8")
+    page = upload(client, content, "typo.csv", "0").content.decode()
+    assert "Unknown column: topic." in page
+    assert "Traceback" not in page and "process_import" not in page

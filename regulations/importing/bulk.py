@@ -4,8 +4,9 @@ Before the first row, one query per related model finds every jurisdiction, auth
 the file names, one query finds every existing row the file updates, and one per unique constraint
 finds the database rows it could clash with; rows are then checked in Python (fields, check
 constraints, uniqueness against the database and against earlier rows of the file, a row key given
-twice) and written a thousand at a time with their history. A 10,000-row file costs about as many
-queries as a 20-row one. All or nothing still holds: any bad row rolls the whole import back.
+twice, and a column the import does not read is an error too) and written a thousand at a time with
+their history. A 10,000-row file costs about as many queries as a 20-row one. All or nothing still
+holds: any bad row rolls the whole import back.
 """
 
 from __future__ import annotations
@@ -94,6 +95,15 @@ class BulkResource(resources.ModelResource):
         for check in self.uniques:
             check.prime({name: self.column_values(name, rows) for name in check.fields})
         super().before_import(dataset, **kwargs)
+        self.refuse_unknown_columns(dataset.headers or [])
+
+    def refuse_unknown_columns(self, headers: list[str]) -> None:
+        """A column the import does not read would be dropped without a word (a typo: ``applies_form``)."""
+        known = [field.column_name for field in self.get_import_fields()]
+        unknown = [header for header in headers if header and header not in known]
+        if unknown:
+            columns = "column" if len(unknown) == 1 else "columns"
+            raise ValueError(f"Unknown {columns}: {', '.join(unknown)}. The columns are: {', '.join(known)}.")
 
     def lookup_fields(self) -> list[fields.Field]:
         return [field for field in self.get_import_fields() if isinstance(field.widget, CodeWidget | SlugsWidget)]
