@@ -227,3 +227,30 @@ def test_the_admin_preview_names_an_unknown_column_without_a_traceback(curator):
     page = upload(client, content, "typo.csv", "0").content.decode()
     assert "Unknown column: topic." in page
     assert "Traceback" not in page and "process_import" not in page
+
+
+def test_a_reviewers_import_into_published_rules_records_the_changes_the_admin_records(reviewer):
+    rows = "\r\n".join(["rule,key,reference,kind,obligation", "eu-gdpr,import-duty,Art. 99,obligation,Do more."])
+    RequirementResource().import_data(dataset_from_csv(rows), dry_run=False, user=reviewer)
+    added = m.ChangeEvent.objects.get(requirement__key="import-duty")
+    assert (added.kind, added.by, added.rule.slug) == (m.ChangeKind.REQUIREMENT_ADDED, reviewer, "eu-gdpr")
+    assert added.summary == "New requirement in GDPR: Art. 99."
+    r155 = m.Rule.objects.get(slug="un-r155")
+    rows = "\r\n".join(
+        [
+            "slug,title,applies_from,applies_until",
+            "eu-gdpr,General Data Protection Regulation,2018-05-26,2040-01-01",
+            f"un-r155,UN Regulation No. 155 (renamed),{r155.applies_from or ''},{r155.applies_until or ''}",
+        ]
+    )
+    result = RuleResource().import_data(dataset_from_csv(rows), dry_run=False, user=reviewer)
+    assert result.totals["update"] == 2
+    kinds = set(m.ChangeEvent.objects.filter(rule__slug="eu-gdpr", by=reviewer).values_list("kind", flat=True))
+    assert kinds == {m.ChangeKind.REQUIREMENT_ADDED, m.ChangeKind.REPEALED, m.ChangeKind.DATES_AMENDED}
+    assert not m.ChangeEvent.objects.filter(rule=r155, by=reviewer).exists()  # a new title is no public change
+
+
+def test_a_preview_records_no_change(reviewer):
+    rows = "\r\n".join(["rule,key,reference,kind,obligation", "eu-gdpr,import-duty,Art. 99,obligation,Do more."])
+    RequirementResource().import_data(dataset_from_csv(rows), dry_run=True, user=reviewer)
+    assert not m.ChangeEvent.objects.filter(by=reviewer).exists()

@@ -2,21 +2,26 @@
 
 Every row is validated in a dry run that lists each bad row and why; an import with any bad row
 changes nothing. Imported rules start as drafts, and only a reviewer may import changes to a
-published rule. History records each imported row as "Imported" by the user who imported it.
+published rule. History records each imported row as "Imported" by the user who imported it, and
+an import records the same change events (/changes/) as the admin's forms: amended dates and
+repeals of published rules, requirements added to them.
 """
 
 from __future__ import annotations
 
+from itertools import chain
+
 from django.core.exceptions import ValidationError
 from import_export.fields import Field
 
-from regulations.models import Authority, CurationState, Jurisdiction, Requirement, Rule, Source, Topic
-from regulations.services import PUBLISH
+from regulations.models import Authority, ChangeEvent, CurationState, Jurisdiction, Requirement, Rule, Source, Topic
+from regulations.services import DATE_FIELDS, PUBLISH, record_new_requirements, rule_change_events
 
 from .bulk import BulkResource, RelatedField, SharedMeta
 from .widgets import CodeWidget, FlexibleDateWidget, SlugsWidget
 
 RULE_LOOKUP = Rule.objects.defer("search_vector", "summary", "internal_notes")
+DATES_BEFORE = "_import_dates_before"  # on an existing rule: its dates as loaded, for the change events
 
 
 def refuse_published(rule: Rule | None, user) -> None:
@@ -62,12 +67,24 @@ class RuleResource(BulkResource):
     def get_queryset(self):
         return Rule.objects.select_related("jurisdiction", "authority").defer("search_vector")
 
+    def after_init_instance(self, instance, new, row, **kwargs):
+        if not new:
+            instance.__dict__[DATES_BEFORE] = {name: getattr(instance, name) for name in DATE_FIELDS}
+
     def before_save_instance(self, instance, row, **kwargs):
         if "user" in kwargs:
             refuse_published(instance, kwargs["user"])
         if not instance.pk:
             instance.state = CurationState.DRAFT
         instance._change_reason = self.change_reason
+
+    def after_write(self, instances, *, created: bool) -> None:
+        if created or self.dry_run:
+            return
+        events = (
+            rule_change_events(before=rule.__dict__[DATES_BEFORE], rule=rule, user=self.user) for rule in instances
+        )
+        ChangeEvent.objects.bulk_create(chain.from_iterable(events))
 
 
 class RulePartResource(BulkResource):
@@ -93,6 +110,10 @@ class RequirementResource(RulePartResource):
         model = Requirement
         import_id_fields = ["rule", "key"]
         fields = ["rule", "key", "reference", "kind", "obligation", "deadline", "evidence", "order"]
+
+    def after_write(self, instances, *, created: bool) -> None:
+        if created and not self.dry_run:
+            record_new_requirements(requirements=instances, user=self.user)
 
 
 class SourceResource(RulePartResource):
