@@ -96,3 +96,11 @@ def test_the_import_page_says_how_to_import_a_bigger_file(client, reviewer, mode
     client.force_login(reviewer)
     page = " ".join(client.get(f"/admin/regulations/{model}/import/").content.decode().split())
     assert f"manage.py import_content {kind} FILE --user" in page
+
+
+@pytest.mark.parametrize("content", ["", HEADER])
+def test_an_empty_file_is_a_clear_error(tmp_path, reviewer, content):
+    path = tmp_path / "empty.csv"
+    path.write_text(content)
+    with pytest.raises(CommandError, match="nothing to import"):
+        run("rules", str(path), user="reviewer")

@@ -30,7 +30,7 @@ SHOWN_BEFORE = "_import_shown_before"  # on an instance the preview shows: its c
 
 def tidy(dataset) -> None:
     """Strip every cell and header, and drop rows whose cells are all empty (blank lines of a spreadsheet)."""
-    dataset.headers = [str(header or "").strip() for header in dataset.headers]
+    dataset.headers = [str(header or "").strip() for header in dataset.headers or []] or None
     blank = []
     for index, row in enumerate(dataset):
         cells = tuple(cell.strip() if isinstance(cell, str) else cell for cell in row)

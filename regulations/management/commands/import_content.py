@@ -49,6 +49,8 @@ class Command(BaseCommand):
             dataset = read_dataset(file)
         except Exception as error:  # any reader's failure: missing file, not CSV or XLSX, bad encoding
             raise CommandError(f"Cannot read {file}: {error}") from error
+        if not dataset.headers or not len(dataset):
+            raise CommandError(f"{file} has no rows under a header line: nothing to import.")
         result = resource.import_data(dataset, dry_run=dry_run, user=importer, file_name=file.name)
         problems = row_problems(result)
         if problems:
