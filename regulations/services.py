@@ -107,6 +107,11 @@ DATE_FIELDS = {"adopted_on": "adoption date", "applies_from": "date of applicati
 
 def record_rule_changes(*, before: dict, rule: Rule, user) -> list[ChangeEvent]:
     """Log the public-facing changes of a saved published rule: amended dates, a repeal."""
+    return ChangeEvent.objects.bulk_create(rule_change_events(before=before, rule=rule, user=user))
+
+
+def rule_change_events(*, before: dict, rule: Rule, user) -> list[ChangeEvent]:
+    """The change events (unsaved) of a saved published rule whose dates were ``before``."""
     if rule.state != CurationState.PUBLISHED:
         return []
     events = []
@@ -126,7 +131,7 @@ def record_rule_changes(*, before: dict, rule: Rule, user) -> list[ChangeEvent]:
             f"{DATE_FIELDS[name]} {display(before.get(name))} → {display(getattr(rule, name))}" for name in changed
         )
         events.append(ChangeEvent(rule=rule, kind=ChangeKind.DATES_AMENDED, by=user, summary=f"{rule}: {details}."))
-    return ChangeEvent.objects.bulk_create(events)
+    return events
 
 
 def record_new_requirements(*, requirements: list[Requirement], user) -> list[ChangeEvent]:

@@ -12,7 +12,8 @@ from django.urls import reverse
 from import_export.formats.base_formats import XLSX
 
 from regulations import models as m
-from regulations.admin.imports import RequirementResource, RuleResource, SniffedCSV
+from regulations.importing.formats import SniffedCSV
+from regulations.importing.resources import RequirementResource, RuleResource, SourceResource
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,11 @@ MESSY_CSV = "\ufeff" + "\r\n".join([HEADER, GOOD, "", ";;;;;;;;;;;", DUPLICATE, 
 @pytest.fixture
 def curator(make_role_user):
     return make_role_user("Curator")
+
+
+@pytest.fixture
+def reviewer(make_role_user):
+    return make_role_user("Reviewer")
 
 
 def dataset_from_csv(text: str):
@@ -144,3 +150,107 @@ def test_the_admin_imports_a_clean_file_after_the_preview(curator):
     rule = m.Rule.objects.get(slug="cn-import-test")
     assert rule.state == m.CurationState.DRAFT
     assert rule.history.first().history_user == curator
+
+
+def test_an_unknown_topic_is_an_error_naming_it(curator):
+    row = GOOD.replace("personal-data,data-security", "personal-data, astrology,Telepathy")
+    result = RuleResource().import_data(dataset_from_csv("\r\n".join([HEADER, row])), dry_run=False, user=curator)
+    errors = row_errors(result)
+    assert list(errors) == [1]
+    assert "Unknown topics: astrology, telepathy" in errors[1]
+    assert not m.Rule.objects.filter(slug="cn-import-test").exists()
+
+
+def test_a_rule_twice_in_a_file_is_an_error_naming_the_earlier_row(curator):
+    again = GOOD.replace("Test Order No. 1", "Test Order No. 2")
+    rows = "\r\n".join([HEADER, GOOD, DUPLICATE.replace(";EU;", ";DE;"), again])
+    result = RuleResource().import_data(dataset_from_csv(rows), dry_run=False, user=curator)
+    errors = row_errors(result)
+    assert list(errors) == [3]
+    assert "Row 1 of this file has the same slug (cn-import-test)" in errors[3]
+    assert not m.Rule.objects.filter(slug="cn-import-test").exists()
+
+
+def test_a_requirement_twice_in_a_file_is_an_error_naming_the_earlier_row(reviewer):
+    rows = "\r\n".join(
+        [
+            "rule,key,reference,kind,obligation",
+            "cn-auto-data-provisions,art-1,Art. 1,obligation,Once.",
+            "cn-auto-data-provisions,art-2,Art. 2,obligation,Other.",
+            "CN-AUTO-DATA-PROVISIONS,art-1,Art. 1,obligation,Twice.",
+        ]
+    )
+    result = RequirementResource().import_data(dataset_from_csv(rows), dry_run=True, user=reviewer)
+    errors = row_errors(result)
+    assert list(errors) == [3]
+    assert "Row 1 of this file has the same rule and key (cn-auto-data-provisions, art-1)" in errors[3]
+
+
+def test_a_source_twice_in_a_file_is_an_error_naming_the_earlier_row(reviewer):
+    url = "https://example.org/text.html"
+    rows = "\r\n".join(
+        [
+            "rule,url,title",
+            f"cn-auto-data-provisions,{url},First",
+            f"cn-auto-data-provisions,{url},Second",
+        ]
+    )
+    result = SourceResource().import_data(dataset_from_csv(rows), dry_run=True, user=reviewer)
+    errors = row_errors(result)
+    assert list(errors) == [2]
+    assert f"Row 1 of this file has the same rule and url (cn-auto-data-provisions, {url})" in errors[2]
+
+
+def test_the_admin_preview_of_a_long_file_gives_its_totals_and_shows_its_first_rows(curator):
+    rows = [GOOD.replace("cn-import-test", f"long-{n}").replace("No. 1", f"No. {n}") for n in range(150)]
+    client = Client()
+    client.force_login(curator)
+    page = upload(client, "\r\n".join([HEADER, *rows]).encode("utf-8"), "long.csv", "0").content.decode()
+    page = " ".join(page.split())
+    assert "150 rows: 150 new, 0 to change, 0 unchanged" in page
+    assert "The values of the first 100 rows are shown." in page
+    assert "long-99</ins>" in page and "long-100</ins>" not in page
+    assert "process_import" in page
+
+
+def test_an_unknown_column_is_an_error_naming_it(curator):
+    rows = "\r\n".join([HEADER.replace("applies_from", "applies_form"), GOOD])
+    result = RuleResource().import_data(dataset_from_csv(rows), dry_run=False, user=curator)
+    assert "Unknown column: applies_form." in " ".join(str(error.error) for error in result.base_errors)
+    assert not m.Rule.objects.filter(slug="cn-import-test").exists()
+
+
+def test_the_admin_preview_names_an_unknown_column_without_a_traceback(curator):
+    client = Client()
+    client.force_login(curator)
+    content = "\r\n".join([HEADER.replace("topics", "topic"), GOOD]).encode("utf-8")
+    page = upload(client, content, "typo.csv", "0").content.decode()
+    assert "Unknown column: topic." in page
+    assert "Traceback" not in page and "process_import" not in page
+
+
+def test_a_reviewers_import_into_published_rules_records_the_changes_the_admin_records(reviewer):
+    rows = "\r\n".join(["rule,key,reference,kind,obligation", "eu-gdpr,import-duty,Art. 99,obligation,Do more."])
+    RequirementResource().import_data(dataset_from_csv(rows), dry_run=False, user=reviewer)
+    added = m.ChangeEvent.objects.get(requirement__key="import-duty")
+    assert (added.kind, added.by, added.rule.slug) == (m.ChangeKind.REQUIREMENT_ADDED, reviewer, "eu-gdpr")
+    assert added.summary == "New requirement in GDPR: Art. 99."
+    r155 = m.Rule.objects.get(slug="un-r155")
+    rows = "\r\n".join(
+        [
+            "slug,title,applies_from,applies_until",
+            "eu-gdpr,General Data Protection Regulation,2018-05-26,2040-01-01",
+            f"un-r155,UN Regulation No. 155 (renamed),{r155.applies_from or ''},{r155.applies_until or ''}",
+        ]
+    )
+    result = RuleResource().import_data(dataset_from_csv(rows), dry_run=False, user=reviewer)
+    assert result.totals["update"] == 2
+    kinds = set(m.ChangeEvent.objects.filter(rule__slug="eu-gdpr", by=reviewer).values_list("kind", flat=True))
+    assert kinds == {m.ChangeKind.REQUIREMENT_ADDED, m.ChangeKind.REPEALED, m.ChangeKind.DATES_AMENDED}
+    assert not m.ChangeEvent.objects.filter(rule=r155, by=reviewer).exists()  # a new title is no public change
+
+
+def test_a_preview_records_no_change(reviewer):
+    rows = "\r\n".join(["rule,key,reference,kind,obligation", "eu-gdpr,import-duty,Art. 99,obligation,Do more."])
+    RequirementResource().import_data(dataset_from_csv(rows), dry_run=True, user=reviewer)
+    assert not m.ChangeEvent.objects.filter(by=reviewer).exists()

@@ -1,192 +1,55 @@
-"""Bulk import of rules, requirements and sources from CSV and XLSX (django-import-export).
+"""The admin's import pages: upload, dry-run preview of every row, then confirmation.
 
-Real files are messy: a BOM, semicolons, dates as Excel serial numbers or day-first
-text, blank lines, Chinese text. Every row is validated in a dry run that lists each
-bad row and why; an import with any bad row changes nothing. Imported rules start as
-drafts, and only a reviewer may import changes to a published rule.
+The confirm button only appears when every row is good. The confirmation may name only an
+upload of ours that still waits (anything else answers 400 and reads nothing); the upload is
+removed once imported, or at once when its preview has errors. The rows themselves are read and
+validated by the resources in regulations/importing/.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
-import tablib
-from django.core.exceptions import ValidationError
-from import_export import fields, resources, widgets
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
+from import_export import forms as import_forms
 from import_export.admin import ImportMixin
-from import_export.formats import base_formats
 
-from regulations.models import Authority, CurationState, Jurisdiction, Requirement, Rule, Source, Topic
+from regulations.importing.bulk import PREVIEW_ROWS
+from regulations.importing.formats import IMPORT_FORMATS
+from regulations.importing.resources import RequirementResource, RuleResource, SourceResource
+from regulations.importing.uploads import ImportUploads
 
-EXCEL_EPOCH = dt.date(1899, 12, 30)
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y"]
-PUBLISH = "regulations.publish_rule"
-
-
-DELIMITERS = [",", ";", "\t", "|"]
+EXPIRED = "This preview has expired, was already imported or is not yours."
 
 
-def delimiter_of(text: str) -> str:
-    """The separator a spreadsheet used: the candidate the header line holds most of (header cells rarely
-    contain one; data cells often do, so csv.Sniffer is easily misled by them)."""
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    return max(DELIMITERS, key=header.count)
+def choice_index(value: str, count: int, *, blank_is_first: bool = False) -> str:
+    """``value`` if it is the index of one of ``count`` choices, as the import pages number them."""
+    if value in ("", None) and blank_is_first:
+        return "0"
+    if not (value or "").isdigit() or int(value) >= count:
+        raise ValidationError("Choose one of the choices the import page offers.")
+    return value
 
 
-class SniffedCSV(base_formats.CSV):
-    """CSV with or without a BOM, whose delimiter (comma, semicolon, tab or pipe) is read from the file."""
+class ConfirmImportForm(import_forms.ConfirmImportForm):
+    """The confirmation of a preview: it names one of our waiting uploads, and a format and a resource we offer."""
 
-    def create_dataset(self, in_stream, **kwargs):
-        if isinstance(in_stream, bytes):
-            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
-        in_stream = in_stream.lstrip("\ufeff")
-        return tablib.import_set(in_stream, format="csv", delimiter=delimiter_of(in_stream))
+    def __init__(self, *args, format_count: int, resource_count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.format_count, self.resource_count = format_count, resource_count
 
+    def clean_import_file_name(self):
+        name = self.cleaned_data["import_file_name"]
+        if not ImportUploads(name=name).exists():
+            raise ValidationError(EXPIRED)
+        return name
 
-IMPORT_FORMATS = [SniffedCSV, base_formats.XLSX]
+    def clean_format(self):
+        return choice_index(self.cleaned_data["format"], self.format_count)
 
-
-class FlexibleDateWidget(widgets.DateWidget):
-    """ISO dates, day-first dates (25/05/2018, 25.05.2018), Excel serial numbers and real spreadsheet dates."""
-
-    def clean(self, value, row=None, **kwargs):
-        if value in (None, ""):
-            return None
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        text = str(value).strip()
-        if text.replace(".", "", 1).isdigit():
-            return EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
-        for pattern in DATE_FORMATS:
-            try:
-                return dt.datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar date, no time
-            except ValueError:
-                continue
-        raise ValueError(f"'{text}' is not a date: use YYYY-MM-DD (day-first and Excel dates are read too)")
-
-
-class CodeWidget(widgets.ForeignKeyWidget):
-    """A foreign key by code or slug, whatever its case, with a message that names the value."""
-
-    def __init__(self, model, field, *, noun, upper=True):
-        super().__init__(model, field)
-        self.noun, self.upper = noun, upper
-
-    def clean(self, value, row=None, **kwargs):
-        if value in (None, ""):
-            return None
-        text = str(value).strip()
-        text = text.upper() if self.upper else text.lower()
-        try:
-            return self.get_queryset(value, row, **kwargs).get(**{self.field: text})
-        except self.model.DoesNotExist:
-            raise ValueError(f"Unknown {self.noun}: {text}") from None
-
-
-class BlankRowsSkipped(resources.ModelResource):
-    """All or nothing: any bad row rolls the whole import back. Rows whose cells are all empty
-    (blank lines in a spreadsheet) are skipped, not errors."""
-
-    def import_data(self, dataset, **kwargs):
-        kwargs["rollback_on_validation_errors"] = True
-        kwargs.setdefault("use_transactions", True)
-        return super().import_data(dataset, **kwargs)
-
-    def before_import(self, dataset, **kwargs):
-        blank = [i for i, row in enumerate(dataset) if all(str(cell or "").strip() == "" for cell in row)]
-        for index in reversed(blank):
-            del dataset[index]
-        super().before_import(dataset, **kwargs)
-
-    def import_instance(self, instance, row, **kwargs):
-        for name, value in row.items():
-            if isinstance(value, str):
-                row[name] = value.strip()
-        super().import_instance(instance, row, **kwargs)
-
-
-class SharedMeta:
-    """Import options every resource shares: validate each model, skip unchanged rows, one transaction."""
-
-    clean_model_instances = True
-    skip_unchanged = True
-    report_skipped = False
-    use_transactions = True
-
-
-def refuse_published(rule: Rule | None, user) -> None:
-    if rule is not None and rule.pk and rule.state == CurationState.PUBLISHED and not user.has_perm(PUBLISH):
-        raise ValidationError(f"{rule} is published: only a reviewer may change it.")
-
-
-class RuleResource(BlankRowsSkipped):
-    jurisdiction = fields.Field("jurisdiction", "jurisdiction", CodeWidget(Jurisdiction, "code", noun="jurisdiction"))
-    authority = fields.Field("authority", "authority", CodeWidget(Authority, "slug", noun="authority", upper=False))
-    topics = fields.Field("topics", "topics", widgets.ManyToManyWidget(Topic, separator=",", field="slug"))
-    adopted_on = fields.Field("adopted_on", "adopted_on", FlexibleDateWidget())
-    applies_from = fields.Field("applies_from", "applies_from", FlexibleDateWidget())
-    applies_until = fields.Field("applies_until", "applies_until", FlexibleDateWidget())
-
-    class Meta(SharedMeta):
-        model = Rule
-        import_id_fields = ["slug"]
-        fields = [
-            "slug",
-            "jurisdiction",
-            "authority",
-            "title",
-            "original_title",
-            "short_name",
-            "citation",
-            "instrument",
-            "topics",
-            "level_min",
-            "level_max",
-            "vehicle_categories",
-            "adopted_on",
-            "applies_from",
-            "applies_until",
-            "summary",
-            "internal_notes",
-        ]
-
-    def before_save_instance(self, instance, row, **kwargs):
-        if "user" in kwargs:
-            refuse_published(instance, kwargs["user"])
-        if not instance.pk:
-            instance.state = CurationState.DRAFT
-        instance._change_reason = "Imported"
-
-
-class RulePartResource(BlankRowsSkipped):
-    """A part of a rule (a requirement, a source), found by the rule's slug."""
-
-    rule = fields.Field("rule", "rule", CodeWidget(Rule, "slug", noun="rule", upper=False))
-
-    def before_save_instance(self, instance, row, **kwargs):
-        if "user" in kwargs:
-            refuse_published(instance.rule, kwargs["user"])
-        instance._change_reason = "Imported"
-
-
-class RequirementResource(RulePartResource):
-    deadline = fields.Field("deadline", "deadline", FlexibleDateWidget())
-
-    class Meta(SharedMeta):
-        model = Requirement
-        import_id_fields = ["rule", "key"]
-        fields = ["rule", "key", "reference", "kind", "obligation", "deadline", "evidence", "order"]
-
-
-class SourceResource(RulePartResource):
-    accessed_on = fields.Field("accessed_on", "accessed_on", FlexibleDateWidget())
-
-    class Meta(SharedMeta):
-        model = Source
-        import_id_fields = ["rule", "url"]
-        fields = ["rule", "url", "title", "publisher", "language", "official", "accessed_on"]
+    def clean_resource(self):
+        return choice_index(self.cleaned_data["resource"], self.resource_count, blank_is_first=True)
 
 
 class ImportAdminMixin(ImportMixin):
@@ -194,6 +57,73 @@ class ImportAdminMixin(ImportMixin):
 
     import_formats = IMPORT_FORMATS
     skip_admin_log = True
+    tmp_storage_class = ImportUploads
+    confirm_form_class = ConfirmImportForm
+    import_template_name = "admin/regulations/import.html"
+
+    def get_confirm_form_kwargs(self, request, import_form=None):
+        return {
+            **super().get_confirm_form_kwargs(request, import_form),
+            "format_count": len(self.get_import_formats()),
+            "resource_count": len(self.get_import_resource_classes(request)),
+        }
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "preview_rows": PREVIEW_ROWS}
+
+    def import_action(self, request, **kwargs):
+        """The preview; an upload that cannot be confirmed (its preview has errors) is not kept."""
+        response = super().import_action(request, **kwargs)
+        name = getattr(request.FILES.get("import_file"), "tmp_storage_name", None)
+        if name and not response.context_data.get("confirm_form"):
+            ImportUploads(name=name).remove()
+        return response
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        """The confirmation: the upload named by the form, and no other file, imported and then removed.
+
+        Replaces django-import-export's view, which answers 500 to a made-up file name or format,
+        and reports an import whose rows failed (the data changed since the preview) as finished.
+        """
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        confirm_form = self.create_confirm_form(request)
+        if not confirm_form.is_valid():
+            problems = [error for errors in confirm_form.errors.values() for error in errors]
+            return self.import_page(request, status=400, refusal=sorted(set(problems)))
+        input_format = self.get_import_formats()[int(confirm_form.cleaned_data["format"])](encoding=self.from_encoding)
+        upload = ImportUploads(
+            name=confirm_form.cleaned_data["import_file_name"],
+            encoding=None if input_format.is_binary() else self.from_encoding,
+            read_mode=input_format.get_read_mode(),
+        )
+        try:
+            try:
+                dataset = input_format.create_dataset(upload.read())
+            except Exception:  # any reader's failure: the file is not in the format the form names
+                return self.import_page(
+                    request, status=400, refusal=[f"The file cannot be read as {input_format.get_title()}."]
+                )
+            result = self.process_dataset(dataset, confirm_form, request, **kwargs)
+        finally:
+            upload.remove()
+        if result.has_errors() or result.has_validation_errors():
+            return self.import_page(request, status=409, result=result, failed_on_confirmation=True)
+        return self.process_result(result, request)
+
+    def import_page(self, request, *, status: int, **context):
+        """The import page saying why nothing was imported, with a link to upload the file again."""
+        context = {
+            **self.admin_site.each_context(request),
+            **self.get_import_context_data(),
+            "title": "Import",
+            "opts": self.model._meta,
+            "import_error_display": self.import_error_display,
+            **context,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context, status=status)
 
 
 class RuleImportMixin(ImportAdminMixin):
