@@ -61,9 +61,9 @@ def pytest_configure(config):
 
 
 @pytest.fixture
-def curator(db, django_user_model):
+def content_admin(db, django_user_model):
     """A staff member with every permission on the content, but not a superuser."""
-    user = django_user_model.objects.create_user("curator", "curator@example.org", "a-long-test-password")
+    user = django_user_model.objects.create_user("editor", "editor@example.org", "a-long-test-password")
     user.is_staff = True
     user.save()
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="regulations"))
@@ -86,8 +86,23 @@ def make_role_user(db, django_user_model):
 
 
 @pytest.fixture
-def curator_client(client, curator):
-    client.force_login(curator)
+def curator(make_role_user):
+    return make_role_user("Curator")
+
+
+@pytest.fixture
+def reviewer(make_role_user):
+    return make_role_user("Reviewer")
+
+
+@pytest.fixture
+def analyst(make_role_user):
+    return make_role_user("Analyst")
+
+
+@pytest.fixture
+def content_admin_client(client, content_admin):
+    client.force_login(content_admin)
     return client
 
 

@@ -48,18 +48,18 @@ def test_every_model_is_registered():
 
 
 @pytest.mark.parametrize("model", FACTORIES, ids=lambda model: model.__name__)
-def test_changelist_queries_do_not_grow_with_rows(curator_client, model):
+def test_changelist_queries_do_not_grow_with_rows(content_admin_client, model):
     FACTORIES[model].create_batch(2)
     url = reverse(url_name(model, "changelist"))
-    few = queries_for(curator_client, url)
+    few = queries_for(content_admin_client, url)
     FACTORIES[model].create_batch(30)
-    assert queries_for(curator_client, url) == few
+    assert queries_for(content_admin_client, url) == few
 
 
 @pytest.mark.parametrize("model", FACTORIES, ids=lambda model: model.__name__)
-def test_change_page_answers(curator_client, model):
+def test_change_page_answers(content_admin_client, model):
     obj = FACTORIES[model]()
-    response = curator_client.get(reverse(url_name(model, "change"), args=[obj.pk]))
+    response = content_admin_client.get(reverse(url_name(model, "change"), args=[obj.pk]))
     assert response.status_code == 200
 
 
@@ -71,37 +71,37 @@ def rule_with(rows: int) -> m.Rule:
     return rule
 
 
-def test_rule_change_page_queries_do_not_grow_with_inline_rows(curator_client):
+def test_rule_change_page_queries_do_not_grow_with_inline_rows(content_admin_client):
     small, large = rule_with(2), rule_with(25)
     change = url_name(m.Rule, "change")
-    assert queries_for(curator_client, reverse(change, args=[small.pk])) == queries_for(
-        curator_client, reverse(change, args=[large.pk])
+    assert queries_for(content_admin_client, reverse(change, args=[small.pk])) == queries_for(
+        content_admin_client, reverse(change, args=[large.pk])
     )
 
 
-def test_company_change_page_queries_do_not_grow_with_inline_rows(curator_client):
+def test_company_change_page_queries_do_not_grow_with_inline_rows(content_admin_client):
     small, large = f.CompanyFactory(), f.CompanyFactory()
     f.MarketFactory.create_batch(2, company=small)
     f.PublicRecordFactory.create_batch(2, company=small, jurisdiction=f.JurisdictionFactory())
     f.MarketFactory.create_batch(20, company=large)
     f.PublicRecordFactory.create_batch(20, company=large, jurisdiction=f.JurisdictionFactory())
     change = url_name(m.Company, "change")
-    assert queries_for(curator_client, reverse(change, args=[small.pk])) == queries_for(
-        curator_client, reverse(change, args=[large.pk])
+    assert queries_for(content_admin_client, reverse(change, args=[small.pk])) == queries_for(
+        content_admin_client, reverse(change, args=[large.pk])
     )
 
 
-def test_rule_changelist_shows_what_curators_scan(curator_client):
-    response = curator_client.get(reverse(url_name(m.Rule, "changelist")), {"q": "2016/679"})
+def test_rule_changelist_shows_what_curators_scan(content_admin_client):
+    response = content_admin_client.get(reverse(url_name(m.Rule, "changelist")), {"q": "2016/679"})
     page = response.content.decode()
     assert "Regulation (EU) 2016/679" in page
     assert "GDPR" in page
     assert "Last reviewed on" in page
 
 
-def test_rule_change_page_has_inlines_for_requirements_and_sources(curator_client):
+def test_rule_change_page_has_inlines_for_requirements_and_sources(content_admin_client):
     gdpr = m.Rule.objects.get(slug="eu-gdpr")
-    response = curator_client.get(reverse(url_name(m.Rule, "change"), args=[gdpr.pk]))
+    response = content_admin_client.get(reverse(url_name(m.Rule, "change"), args=[gdpr.pk]))
     assert "requirements-TOTAL_FORMS" in response.content.decode()
     assert "sources-TOTAL_FORMS" in response.content.decode()
 
@@ -127,12 +127,12 @@ def publish(client, *rules):
     )
 
 
-def test_publish_action_publishes_ready_rules_and_explains_the_rest(curator_client):
+def test_publish_action_publishes_ready_rules_and_explains_the_rest(content_admin_client):
     ready = f.RuleFactory(state=m.CurationState.IN_REVIEW)
     f.SourceFactory(rule=ready)
     unsourced = f.RuleFactory(state=m.CurationState.IN_REVIEW, citation="")
 
-    response = publish(curator_client, ready, unsourced)
+    response = publish(content_admin_client, ready, unsourced)
 
     ready.refresh_from_db()
     unsourced.refresh_from_db()
@@ -141,13 +141,13 @@ def test_publish_action_publishes_ready_rules_and_explains_the_rest(curator_clie
     page = response.content.decode()
     assert "Published 1 rule." in page
     assert "it has no citation, it has no source" in page
-    assert ready.history.first().history_user.username == "curator"
+    assert ready.history.first().history_user.username == "editor"
 
 
-def test_an_assessment_records_who_made_it(curator_client, curator):
+def test_an_assessment_records_who_made_it(content_admin_client, content_admin):
     requirement = m.Requirement.objects.get(rule__slug="eu-gdpr", key="art-27")
     company = m.Company.objects.get(slug="nio")
-    response = curator_client.post(
+    response = content_admin_client.post(
         reverse(url_name(m.Assessment, "add")),
         {
             "company": company.pk,
@@ -161,13 +161,13 @@ def test_an_assessment_records_who_made_it(curator_client, curator):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assessment = m.Assessment.objects.get(company=company, requirement=requirement)
-    assert assessment.assessed_by == curator
-    assert assessment.history.first().history_user == curator
+    assert assessment.assessed_by == content_admin
+    assert assessment.history.first().history_user == content_admin
 
 
-def test_publish_action_needs_the_publish_permission(client, curator):
-    curator.user_permissions.remove(*curator.user_permissions.filter(codename="publish_rule"))
-    client.force_login(curator)
+def test_publish_action_needs_the_publish_permission(client, content_admin):
+    content_admin.user_permissions.remove(*content_admin.user_permissions.filter(codename="publish_rule"))
+    client.force_login(content_admin)
     rule = f.RuleFactory(state=m.CurationState.IN_REVIEW)
     f.SourceFactory(rule=rule)
 

@@ -19,11 +19,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def reviewer(make_role_user):
-    return make_role_user("Reviewer")
-
-
-@pytest.fixture
 def events(reviewer):
     """A rule published, then amended, given a new requirement and a repeal date."""
     germany = m.Jurisdiction.objects.get(code="DE")
@@ -109,10 +104,10 @@ def test_the_sitemap_lists_published_pages_only(client):
     assert f"/rules/{draft.slug}/" not in page
 
 
-def test_stale_reviews_are_listed_in_the_admin_and_by_command(curator_client):
+def test_stale_reviews_are_listed_in_the_admin_and_by_command(content_admin_client):
     stale = RuleFactory(last_reviewed_on=timezone.localdate() - dt.timedelta(days=400))
     fresh = RuleFactory(last_reviewed_on=timezone.localdate() - dt.timedelta(days=30))
-    response = curator_client.get(reverse("admin:regulations_rule_changelist"), {"review": "overdue"})
+    response = content_admin_client.get(reverse("admin:regulations_rule_changelist"), {"review": "overdue"})
     listed = {rule.pk for rule in response.context["cl"].result_list}
     assert stale.pk in listed and fresh.pk not in listed
     out = io.StringIO()

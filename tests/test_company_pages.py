@@ -76,8 +76,8 @@ def test_anonymous_users_see_public_assessments_only(client, firm):
     assert "includes internal" not in matrix
 
 
-def test_staff_see_internal_assessments_marked_internal(client, curator, firm):
-    client.force_login(curator)
+def test_staff_see_internal_assessments_marked_internal(client, content_admin, firm):
+    client.force_login(content_admin)
     _, html = page(client, reverse("regulations:company-detail", args=["test-firm"]), j="qf", status="met")
     assert SECRET in html and ">internal<" in html
     _, matrix = page(client, reverse("regulations:readiness"), j="qf")

@@ -50,7 +50,7 @@ def test_error_pages_send_the_policy(client):
 
 
 @pytest.mark.django_db
-def test_admin_pages_send_the_policy(client, curator_client):
+def test_admin_pages_send_the_policy(client, content_admin_client):
     rule = Rule.objects.published().first()
     assert_strict(client.get(reverse("admin:login")))
     for url in (
@@ -59,7 +59,7 @@ def test_admin_pages_send_the_policy(client, curator_client):
         reverse("admin:regulations_rule_change", args=[rule.pk]),
         reverse("admin:regulations_rule_history", args=[rule.pk]),
     ):
-        response = curator_client.get(url)
+        response = content_admin_client.get(url)
         assert response.status_code == 200
         assert_strict(response)
 

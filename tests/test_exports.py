@@ -207,8 +207,8 @@ def test_internal_data_never_reaches_anonymous_users(client, internal_assessment
     assert b"SECRET EVIDENCE" not in data and b"CHECK CLAUSE" not in data
 
 
-def test_staff_exports_include_internal_data_marked_internal(client, curator, internal_assessment):
-    client.force_login(curator)
+def test_staff_exports_include_internal_data_marked_internal(client, content_admin, internal_assessment):
+    client.force_login(content_admin)
     table = read_csv(body(client.get(URL, {"applies_in": "de", "company": "acme", "format": "csv"})))
     header, rows = table[0], table[1:]
     row = next(r for r in rows if r[header.index("Company evidence")] == "SECRET EVIDENCE")
@@ -236,10 +236,10 @@ def test_the_rule_list_exports_its_current_filter(client):
     assert from_list == from_builder
 
 
-def test_curators_export_selected_rules_from_the_admin(curator_client):
+def test_curators_export_selected_rules_from_the_admin(content_admin_client):
     draft = RuleFactory(state=m.CurationState.IN_REVIEW, applies_from=None)
     RequirementFactory(rule=draft, internal_note="Needs a check")
-    response = curator_client.post(
+    response = content_admin_client.post(
         reverse("admin:regulations_rule_changelist"),
         {"action": "export_checklist", "_selected_action": [draft.pk, m.Rule.objects.get(slug="eu-gdpr").pk]},
     )

@@ -16,11 +16,6 @@ GOOD = "cmd-import-{n};CN;Command test rule {n};Command Order {n};regulation;per
 BAD = "cmd-bad;XX;Nowhere;Act 1;law;astrology;2020-01-01;Unknown place and topic."
 
 
-@pytest.fixture
-def reviewer(make_role_user):
-    return make_role_user("Reviewer")
-
-
 def write_csv(folder, *rows: str):
     path = folder / "rules.csv"
     path.write_text("\ufeff" + "\r\n".join([HEADER, *rows]), encoding="utf-8")

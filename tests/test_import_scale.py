@@ -23,16 +23,6 @@ RULE_HEADER = ["slug", "jurisdiction", "title", "citation", "instrument", "topic
 RULE_HEADER += ["applies_from", "applies_until", "summary"]
 
 
-@pytest.fixture
-def curator(make_role_user):
-    return make_role_user("Curator")
-
-
-@pytest.fixture
-def reviewer(make_role_user):
-    return make_role_user("Reviewer")
-
-
 def as_dataset(header, rows):
     output = io.StringIO()
     writer = csv.writer(output, delimiter=";")

@@ -32,16 +32,6 @@ BAD_DATE = "bad-date;DE;;Bad date;;;Act 2;law;;;next spring;When?"
 MESSY_CSV = "\ufeff" + "\r\n".join([HEADER, GOOD, "", ";;;;;;;;;;;", DUPLICATE, UNKNOWN, BAD_DATE]) + "\r\n"
 
 
-@pytest.fixture
-def curator(make_role_user):
-    return make_role_user("Curator")
-
-
-@pytest.fixture
-def reviewer(make_role_user):
-    return make_role_user("Reviewer")
-
-
 def dataset_from_csv(text: str):
     return SniffedCSV(encoding="utf-8-sig").create_dataset(text.encode("utf-8"))
 

@@ -29,21 +29,6 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def reviewer(make_role_user):
-    return make_role_user("Reviewer")
-
-
-@pytest.fixture
-def curator(make_role_user):
-    return make_role_user("Curator")
-
-
-@pytest.fixture
-def analyst(make_role_user):
-    return make_role_user("Analyst")
-
-
 def oldest(obj):
     return obj.history.order_by("history_date", "history_id").first()
 

@@ -46,21 +46,6 @@ def new_rule_form(**overrides):
     return data | overrides
 
 
-@pytest.fixture
-def curator(make_role_user):
-    return make_role_user("Curator")
-
-
-@pytest.fixture
-def reviewer(make_role_user):
-    return make_role_user("Reviewer")
-
-
-@pytest.fixture
-def analyst(make_role_user):
-    return make_role_user("Analyst")
-
-
 def test_the_roles_exist_as_groups():
     groups = {g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()}
     assert {"Curator", "Reviewer", "Analyst"} <= set(groups)
