@@ -10,23 +10,14 @@ with the number of SQL queries) for bench/README.md.
 """
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchsetup import configure
 
 
 def setup(database_url: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    settings = {"DEBUG": "0", "SECRET_KEY": "bench-only", "ALLOWED_HOSTS": "testserver", "SECURE_SSL_REDIRECT": "0"}
-    os.environ.update(DATABASE_URL=database_url, **settings)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
-    import django
-
-    django.setup()
+    configure(database_url)
 
 
 def pages(rule, requirement) -> list[tuple[str, str]]:

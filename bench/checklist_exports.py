@@ -10,25 +10,17 @@ fully consumed) and prints a Markdown table for bench/README.md.
 
 import argparse
 import datetime as dt
-import os
-import sys
 import tempfile
 import time
 import tracemalloc
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchsetup import configure
+
 PER_RULE = 100
 
 
 def setup(database_url: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    settings = {"DEBUG": "0", "SECRET_KEY": "bench-only", "ALLOWED_HOSTS": "testserver", "SECURE_SSL_REDIRECT": "0"}
-    os.environ.update(DATABASE_URL=database_url, **settings)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
-    import django
-
-    django.setup()
+    configure(database_url)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)

@@ -13,27 +13,19 @@ bench/README.md with the seconds and SQL queries of each request.
 import argparse
 import csv
 import io
-import os
 import re
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchsetup import configure
+
 PLACES = ["CN", "DE", "FR", "JP", "BR", "US", "GB", "KR", "IN", "EU"]
 TOPICS = ["data-security", "personal-data", "cybersecurity", "road-safety", "software-updates"]
 CONFIRM_FIELDS = r'name="(import_file_name|original_file_name|format|resource)"[^>]*value="([^"]*)"'
 
 
 def setup(database_url: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    settings = {"DEBUG": "0", "SECRET_KEY": "bench-only", "ALLOWED_HOSTS": "testserver", "SECURE_SSL_REDIRECT": "0"}
-    os.environ.update(DATABASE_URL=database_url, **settings)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
-    import django
-
-    django.setup()
+    configure(database_url)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
