@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Company, Jurisdiction, Rule
+from .models import Company, Jurisdiction, Requirement, Rule
 
 
 class RuleSitemap(Sitemap):
@@ -17,6 +17,19 @@ class RuleSitemap(Sitemap):
 
     def lastmod(self, rule):
         return rule.updated_at
+
+
+class RequirementSitemap(Sitemap):
+    """Each requirement's permanent page, so a clause can be found and cited on its own."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        published = Requirement.objects.filter(rule__state="published")
+        return published.select_related("rule").only("key", "rule__slug").order_by("rule__slug", "key")
+
+    def location(self, requirement):
+        return reverse("regulations:requirement-detail", args=[requirement.rule.slug, requirement.key])
 
 
 class JurisdictionSitemap(Sitemap):
@@ -51,4 +64,10 @@ class PageSitemap(Sitemap):
         return reverse(f"regulations:{name}")
 
 
-SITEMAPS = {"pages": PageSitemap, "rules": RuleSitemap, "jurisdictions": JurisdictionSitemap, "firms": CompanySitemap}
+SITEMAPS = {
+    "pages": PageSitemap,
+    "rules": RuleSitemap,
+    "requirements": RequirementSitemap,
+    "jurisdictions": JurisdictionSitemap,
+    "firms": CompanySitemap,
+}

@@ -12,6 +12,11 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("rules/", rules.rule_list, name="rule-list"),
     path("rules/<bounded_slug:slug>/", rules.rule_detail, name="rule-detail"),
+    path(
+        "rules/<bounded_slug:slug>/requirements/<bounded_slug:key>/",
+        rules.requirement_detail,
+        name="requirement-detail",
+    ),
     path("jurisdictions/", jurisdictions.jurisdiction_list, name="jurisdiction-list"),
     path("jurisdictions/<jurisdiction_code:code>/", jurisdictions.jurisdiction_detail, name="jurisdiction-detail"),
     path("compare/", jurisdictions.compare, name="compare"),

@@ -99,9 +99,11 @@ def test_the_deadline_calendar_is_icalendar_filtered_by_market_and_topic(client)
 
 def test_the_sitemap_lists_published_pages_only(client):
     draft = RuleFactory(state=m.CurationState.DRAFT)
+    RequirementFactory(rule=draft)
     page = client.get("/sitemap.xml").content.decode()
     assert "/rules/eu-gdpr/" in page and "/jurisdictions/de/" in page and "/companies/byd/" in page
-    assert f"/rules/{draft.slug}/" not in page
+    assert "/rules/eu-gdpr/requirements/art-27/" in page
+    assert f"/rules/{draft.slug}/" not in page  # neither the rule nor its requirements
 
 
 def test_stale_reviews_are_listed_in_the_admin_and_by_command(content_admin_client):

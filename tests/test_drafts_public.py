@@ -99,6 +99,8 @@ def test_hidden_rules_do_not_leak_into_xlsx_exports(client, hidden_rule):
 
 def test_guessing_the_slug_finds_nothing(client, hidden_rule):
     assert client.get(f"/rules/{hidden_rule.slug}/").status_code == 404
+    requirement = hidden_rule.requirements.get()
+    assert client.get(f"/rules/{hidden_rule.slug}/requirements/{requirement.key}/").status_code == 404
 
 
 def test_a_hidden_rule_makes_nothing_binding(hidden_rule):

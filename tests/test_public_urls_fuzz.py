@@ -84,6 +84,7 @@ URLS = {
     "/": [],
     "/rules/": [*RULE_PARAMS, "page", "format"],
     "/rules/eu-gdpr/": [],
+    "/rules/eu-gdpr/requirements/art-27/": [],
     "/jurisdictions/": [],
     "/jurisdictions/de/": ["on"],
     "/compare/": ["j", "on"],
@@ -151,6 +152,7 @@ def test_every_public_url_answers_arbitrary_query_strings_without_a_500(url, par
 
 PATHS = {
     "/rules/{}/": ["eu-gdpr", "EU-GDPR", "un-r155"],
+    "/rules/un-r155/requirements/{}/": ["para-7-2", "PARA-7-3", "no-such-clause"],
     "/jurisdictions/{}/": ["de", "US-CA", "eu", "unece", "zz"],
     "/companies/{}/": ["example-motors", "BYD", "no-such-firm"],
 }

@@ -81,3 +81,15 @@ def test_rule_page_queries_do_not_grow_with_requirements_sources_or_relations(cl
 
     small, large = rule_with(5), rule_with(200)
     assert queries(client, f"/rules/{small.slug}/") == queries(client, f"/rules/{large.slug}/")
+
+
+def test_requirement_page_queries_do_not_grow_with_the_rules_sources(client, place):
+    def requirement_with(sources):
+        rule = RuleFactory(jurisdiction=place)
+        SourceFactory.create_batch(sources, rule=rule)
+        return RequirementFactory(rule=rule)
+
+    small, large = requirement_with(2), requirement_with(100)
+    assert queries(client, f"/rules/{small.rule.slug}/requirements/{small.key}/") == queries(
+        client, f"/rules/{large.rule.slug}/requirements/{large.key}/"
+    )

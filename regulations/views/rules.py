@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
@@ -12,7 +13,7 @@ from regulations.checklists import ChecklistQuery, build_checklist
 from regulations.exports import WRITERS
 from regulations.facets import rule_facets
 from regulations.filters import RuleFilter
-from regulations.models import Jurisdiction, Rule, legal_status_expression
+from regulations.models import CurationState, Jurisdiction, Requirement, Rule, legal_status_expression
 
 PAGE_SIZE = 25
 
@@ -91,3 +92,28 @@ def rule_detail(request, slug: str):
     )
     context = {"rule": rule, "coverage": coverage(rule, today), "today": today}
     return render(request, "regulations/rules/detail.html", context)
+
+
+def requirement_detail(request, slug: str, key: str):
+    """One requirement at a stable, citable address: its obligation, evidence, deadline and rule."""
+    today = timezone.localdate()
+    requirement = get_object_or_404(
+        Requirement.objects.filter(rule__state=CurationState.PUBLISHED)
+        .select_related("rule__jurisdiction", "rule__authority")
+        .defer("internal_note", "rule__search_vector", "rule__internal_notes"),
+        rule__slug=slug.lower(),
+        key=key.lower(),
+    )
+    rule = requirement.rule
+    permalink = reverse("regulations:requirement-detail", args=[rule.slug, requirement.key])
+    context = {
+        "requirement": requirement,
+        "canonical": request.build_absolute_uri(permalink),
+        "rule": rule,
+        "sources": rule.sources.all(),
+        "legal_status": Rule.objects.filter(pk=rule.pk)
+        .with_legal_status(today)
+        .values_list("legal_status", flat=True)[0],
+        "today": today,
+    }
+    return render(request, "regulations/rules/requirement.html", context)
