@@ -42,6 +42,7 @@ class Column:
     key: str
     title: str
     width: int = 18
+    link: bool = False  # the value is a URL: a hyperlink where the format has them
 
 
 BASE_COLUMNS = [
@@ -54,7 +55,7 @@ BASE_COLUMNS = [
     Column("topics", "Topics", 24),
     Column("deadline", "Deadline", 12),
     Column("evidence", "Evidence to show", 40),
-    Column("source_url", "Source", 40),
+    Column("source_url", "Source", 40, link=True),
 ]
 STATUS_COLUMN = Column("status", "Status", 14)
 COMPANY_COLUMNS = [

@@ -134,6 +134,26 @@ def test_xlsx_is_made_for_work(client, tricky_rule):
     assert formula_cells and all(c.data_type == "s" for c in formula_cells)
 
 
+def test_xlsx_prints_and_links(client, tricky_rule):
+    response = client.get(URL, {**PARAMS, "format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(body(response)))["Checklist"]
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.print_title_rows in ("1:1", "$1:$1")  # the header row on every page
+    header = [cell.value for cell in sheet[1]]
+    source = header.index("Source")
+    linked = [row[source] for row in sheet.iter_rows(min_row=2) if row[source].value]
+    assert linked and all(cell.hyperlink and cell.hyperlink.target == cell.value for cell in linked)
+    obligation = header.index("Obligation")
+    width = sheet.column_dimensions[openpyxl.utils.get_column_letter(obligation + 1)].width
+    for row in sheet.iter_rows(min_row=2):
+        text = str(row[obligation].value or "")
+        lines = sum(max(1, -(-len(line) // int(width))) for line in text.splitlines() or [""])
+        height = sheet.row_dimensions[row[0].row].height or 15
+        assert height >= min(lines, 27) * 15, (text, height)  # tall enough to show the wrapped text
+
+
 def test_downloads_are_named_for_what_they_hold(client):
     response = client.get(URL, {"applies_in": ["fr", "de"], "on": "2026-11-24", "format": "xlsx"})
     assert response["Content-Disposition"] == 'attachment; filename="checklist-de-fr-2026-11-24.xlsx"'

@@ -1,10 +1,13 @@
 """XLSX made for work: a cover sheet, then the checklist with a frozen header,
-filters, wrapped text, sensible widths, a status drop-down and real dates.
+filters, wrapped text, sensible widths, a status drop-down, real dates, sources as
+hyperlinks, and a page set-up that prints (landscape, fitted to the width, the
+header on every page, rows tall enough for their wrapped text).
 
 Written with openpyxl's write-only mode into a spooled temporary file, so a large
 checklist does not build a workbook in memory.
 """
 
+import math
 import tempfile
 
 from django.http import FileResponse
@@ -13,6 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from regulations.checklists import EMPTY_NOTE, SAMPLE_LABEL, STATUS_CHOICES, Checklist
 
@@ -20,6 +24,9 @@ from .cells import attachment
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SPOOL_BYTES = 8 * 1024 * 1024
+MAX_LINKS = 65_000  # Excel refuses more than 65,530 hyperlinks on a sheet; later URLs stay plain text
+LINE_HEIGHT = 15  # points per line of 11-point text
+MAX_ROW_HEIGHT = 409  # Excel's limit
 
 
 def styles(workbook: Workbook) -> tuple[NamedStyle, NamedStyle, NamedStyle]:
@@ -44,16 +51,45 @@ def cell(sheet, value, style):
     return written
 
 
+def set_up_printing(sheet) -> None:
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0  # one page wide, as many tall as needed
+    sheet.print_title_rows = "1:1"
+
+
+def lines_needed(value, width: int) -> int:
+    """How many lines ``value`` wraps to in a column ``width`` characters wide."""
+    if not isinstance(value, str) or not value:
+        return 1
+    return sum(max(1, math.ceil(len(line) / max(width, 1))) for line in value.splitlines() or [""])
+
+
+def row_height(values, columns) -> float | None:
+    lines = max((lines_needed(value, column.width) for value, column in zip(values, columns, strict=True)), default=1)
+    return min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT) if lines > 1 else None
+
+
 def write_checklist(sheet, checklist: Checklist, body, header, day) -> int:
     for index, column in enumerate(checklist.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
+    set_up_printing(sheet)
     sheet.append([cell(sheet, column.title, header) for column in checklist.columns])
-    count = 0
+    count, links = 0, 0
     for row in checklist.rows:
         count += 1
         values = [row[key] for key in checklist.keys]
-        sheet.append([cell(sheet, v, day if hasattr(v, "isoformat") else body) for v in values])
+        cells = [cell(sheet, v, day if hasattr(v, "isoformat") else body) for v in values]
+        for written, column in zip(cells, checklist.columns, strict=True):
+            if column.link and written.value and links < MAX_LINKS:
+                written.hyperlink, links = written.value, links + 1
+        height = row_height(values, checklist.columns)
+        if height:  # a row's height is read as the row is written, then forgotten: memory stays flat
+            sheet.row_dimensions[count + 1].height = height
+        sheet.append(cells)
+        sheet.row_dimensions.pop(count + 1, None)
     if not count:
         sheet.append([cell(sheet, EMPTY_NOTE, body)])
     last_column = get_column_letter(len(checklist.columns))
