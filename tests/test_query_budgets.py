@@ -48,6 +48,8 @@ PAGES = [
     "/",
     "/rules/",
     "/rules/?applies_in=qb&topic=data-security",
+    "/rules/?applies_in=qb&on=2027-01-01",
+    "/rules/?applies_in=qb&on=2027-01-01&status=adopted",
     "/rules/?q=vehicle+data&sort=newest",
     "/rules/?page=2",
     "/jurisdictions/",

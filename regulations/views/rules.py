@@ -44,7 +44,7 @@ def list_query(filterset: RuleFilter, user) -> ChecklistQuery:
         applies_in=list(cleaned.get("applies_in") or []),
         topics=list(cleaned.get("topic") or []),
         level=int(cleaned["level"]) if cleaned.get("level") else None,
-        on=filterset.on,
+        on=filterset.day,
         include_internal=user.is_staff,
     )
 
@@ -56,7 +56,7 @@ def rule_list(request):
         "filter": filterset,
         "form": filterset.form,
         "facets": rule_facets(filterset),
-        "on": filterset.on,
+        "on": filterset.day,
         "all_jurisdictions": Jurisdiction.objects.places().only("code", "name"),
         "page": None,
         "page_error": "",
@@ -69,7 +69,7 @@ def rule_list(request):
         return render_browser(request, "regulations/rules/list.html", context, status=400)
     if export:
         return WRITERS[export](build_checklist(list_query(filterset, request.user), rules=filterset.qs))
-    rules = filterset.qs.annotate(legal_status=legal_status_expression(filterset.on))
+    rules = filterset.qs.annotate(legal_status=legal_status_expression(filterset.day))
     page, context["page_error"] = paginate(rules, request.GET.get("page", ""))
     if page is None:
         return render_browser(request, "regulations/rules/list.html", context, status=400)
