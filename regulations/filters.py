@@ -221,11 +221,24 @@ class DeadlineFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.today = today or timezone.localdate()
 
+    @property
+    def reaches(self):
+        """What reaches each ``applies_in`` jurisdiction today, computed once."""
+        if not hasattr(self, "_reaches"):
+            chosen = (getattr(self.form, "cleaned_data", {}) or {}).get("applies_in") or []
+            self._reaches = list(applicabilities(list(chosen), self.today).values())
+        return self._reaches
+
+    @property
+    def markets(self) -> set[int] | None:
+        """Whose milestones hold in the chosen markets (themselves, parents, unions); None: every market."""
+        return {pk for reach in self.reaches for pk in reach.reaching} if self.reaches else None
+
     def filter_applies_in(self, queryset, name, value):
         if not value:
             return queryset
         condition = Q()
-        for reach in applicabilities(list(value), self.today).values():
+        for reach in self.reaches:
             condition |= reach.condition(recognised=False)
         return queryset.filter(condition)
 

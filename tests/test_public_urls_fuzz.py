@@ -75,6 +75,7 @@ PLAUSIBLE = {
     "format": ["html", "csv", "xlsx", "md", "json"],
     "company": ["example-motors", "byd", "BYD"],
     "view": ["jurisdictions", "topics"],
+    "vehicle": ["new_type", "registered"],
     "p": ["1", "2"],
 }
 SHAPED = {"in_force_on": DATES, "on": DATES, "level": NUMBERS, "page": NUMBERS, "p": NUMBERS}
@@ -87,7 +88,7 @@ URLS = {
     "/jurisdictions/": [],
     "/jurisdictions/de/": ["on"],
     "/compare/": ["j", "on"],
-    "/checklist/": ["applies_in", "topic", "level", "on", "company", "format"],
+    "/checklist/": ["applies_in", "topic", "level", "on", "vehicle", "company", "format"],
     "/companies/": [],
     "/companies/example-motors/": ["on", "j", "status", "topic"],
     "/readiness/": ["on", "view", "j"],

@@ -89,5 +89,17 @@ def rule_detail(request, slug: str):
         Rule.objects.published().for_detail().annotate(legal_status=legal_status_expression(today)),
         slug=slug.lower(),
     )
-    context = {"rule": rule, "coverage": coverage(rule, today), "today": today}
+    milestones = list(rule.milestones.all())
+    requirements = list(rule.requirements.all())
+    for requirement in requirements:
+        requirement.own_milestones = [ms for ms in milestones if ms.requirement_id == requirement.pk]
+        for milestone in requirement.own_milestones:
+            milestone.of_requirement = requirement
+    context = {
+        "rule": rule,
+        "coverage": coverage(rule, today),
+        "today": today,
+        "requirements": requirements,
+        "milestones": milestones,
+    }
     return render(request, "regulations/rules/detail.html", context)
