@@ -24,6 +24,7 @@ from .models import (
     AssessmentStatus,
     Company,
     Jurisdiction,
+    Milestone,
     Requirement,
     Rule,
     Source,
@@ -248,9 +249,12 @@ def plan(query: ChecklistQuery, rules: QuerySet) -> list[Section]:
 
 
 def iter_rows(
-    query: ChecklistQuery, sections: list[Section], topic_names: dict[int, str], milestones
+    query: ChecklistQuery,
+    sections: list[Section],
+    topic_names: dict[int, str],
+    milestones: dict[int, list[Milestone]],
 ) -> Iterator[dict]:
-    """Stream the rows, one requirement query per section, read in chunks."""
+    """Stream the rows, one requirement query per section, read in chunks; ``milestones`` by rule."""
     for section in sections:
         requirements = requirement_rows(query, section.rule_ids).iterator(chunk_size=CHUNK)
         for requirement in requirements:
