@@ -1,9 +1,11 @@
 """Requirement checklists: the one row builder every format and every door uses.
 
 A checklist lists each requirement of each rule that is mandatory in the chosen
-jurisdictions on a day, in force or adopted and coming, with why it applies and,
-for a firm, its assessment. Rows stream from the database, so a checklist of
-100,000 rows costs the same few queries and flat memory.
+jurisdictions on a day, in force or adopted and coming, with why it applies, from
+when it binds the vehicle asked about (its phase-in milestones in that market, else
+its own deadline, else the day its rule binds there) and, for a firm, its assessment.
+Rows stream from the database, so a checklist of 100,000 rows costs the same few
+queries and flat memory.
 """
 
 from __future__ import annotations
@@ -16,15 +18,18 @@ from django.db.models import F, FilteredRelation, Max, OuterRef, Q, QuerySet, Su
 from django.utils import timezone
 
 from .applicability import Applicability, Reason, applicabilities
+from .milestones import PhaseIn, by_rule, phase_in
 from .models import (
     Assessment,
     AssessmentStatus,
     Company,
     Jurisdiction,
+    Milestone,
     Requirement,
     Rule,
     Source,
     Topic,
+    VehicleSituation,
     Visibility,
 )
 
@@ -53,7 +58,9 @@ BASE_COLUMNS = [
     Column("reference", "Requirement", 16),
     Column("obligation", "Obligation", 60),
     Column("topics", "Topics", 24),
-    Column("deadline", "Deadline", 12),
+    Column("applies_from", "Applies from", 12),
+    Column("bites", "Bites on the day", 10),
+    Column("milestones", "Phase-in milestones", 30),
     Column("evidence", "Evidence to show", 40),
     Column("source_url", "Source", 40, link=True),
 ]
@@ -77,6 +84,7 @@ class ChecklistQuery:
     topics: list[Topic] = field(default_factory=list)
     level: int | None = None
     on: dt.date = field(default_factory=timezone.localdate)
+    vehicle: str = VehicleSituation.NEW_TYPE
     company: Company | None = None
     include_internal: bool = False
     rule_slugs: list[str] = field(default_factory=list)
@@ -91,6 +99,7 @@ class ChecklistQuery:
             ("Topics", ", ".join(t.name for t in self.topics) or "all"),
             ("Automation level", f"SAE Level {self.level}" if self.level is not None else "any"),
             ("On", self.on.isoformat()),
+            ("Vehicle", VehicleSituation(self.vehicle).label),
             ("Company", self.company.name if self.company else "none"),
             (
                 "Rules",
@@ -105,6 +114,7 @@ class ChecklistQuery:
             "topics": [t.slug for t in self.topics],
             "level": self.level,
             "on": self.on.isoformat(),
+            "vehicle": str(self.vehicle),
             "company": self.company.slug if self.company else None,
             "rules": self.rule_slugs,
             "include_internal": self.include_internal,
@@ -153,11 +163,12 @@ def build_checklist(query: ChecklistQuery, rules: QuerySet | None = None) -> Che
     """The checklist for ``query``; ``rules`` narrows the published rules (a list filter, admin selection)."""
     rules = Rule.objects.published() if rules is None else rules
     sections = plan(query, rules)
-    topic_names = topics_by_rule([pk for section in sections for pk in section.rule_ids])
+    rule_ids = [pk for section in sections for pk in section.rule_ids]
+    topic_names = topics_by_rule(rule_ids)
     return Checklist(
         query=query,
         columns=columns_for(query),
-        rows=iter_rows(query, sections, topic_names),
+        rows=iter_rows(query, sections, topic_names, by_rule(rule_ids)),
         generated_at=timezone.now(),
         data_version=data_version(),
     )
@@ -221,6 +232,7 @@ class Section:
     jurisdiction: Jurisdiction | None
     rule_ids: list[int]
     reasons: dict[int, list[Reason]]
+    markets: set[int] = field(default_factory=set)  # whose milestones hold here: the place, its parents, unions
 
 
 def plan(query: ChecklistQuery, rules: QuerySet) -> list[Section]:
@@ -232,17 +244,25 @@ def plan(query: ChecklistQuery, rules: QuerySet) -> list[Section]:
             sections.append(Section(None, list(rules.values_list("pk", flat=True)), {}))
             continue
         applying = list(reach.rules(rules, recognised=False).only("pk", "jurisdiction_id"))
-        sections.append(Section(jurisdiction, [rule.pk for rule in applying], reach.reasons(applying)))
+        rule_ids, reasons = [rule.pk for rule in applying], reach.reasons(applying)
+        sections.append(Section(jurisdiction, rule_ids, reasons, set(reach.reaching)))
     return sections
 
 
-def iter_rows(query: ChecklistQuery, sections: list[Section], topic_names: dict[int, str]) -> Iterator[dict]:
-    """Stream the rows, one requirement query per section, read in chunks."""
+def iter_rows(
+    query: ChecklistQuery,
+    sections: list[Section],
+    topic_names: dict[int, str],
+    milestones: dict[int, list[Milestone]],
+) -> Iterator[dict]:
+    """Stream the rows, one requirement query per section, read in chunks; ``milestones`` by rule."""
     for section in sections:
         requirements = requirement_rows(query, section.rule_ids).iterator(chunk_size=CHUNK)
         for requirement in requirements:
             reasons = section.reasons.get(requirement.rule_id) if section.jurisdiction else None
-            yield make_row(query, section.jurisdiction, requirement, reasons, topic_names)
+            markets = section.markets or {requirement.rule.jurisdiction_id}
+            phase = phase_in(milestones.get(requirement.rule_id, ()), requirement.pk, markets, query.vehicle)
+            yield make_row(query, section.jurisdiction, requirement, reasons, topic_names, phase)
 
 
 def topics_by_rule(rule_ids: list[int]) -> dict[int, str]:
@@ -254,12 +274,19 @@ def topics_by_rule(rule_ids: list[int]) -> dict[int, str]:
 
 
 def effective_date(requirement: Requirement, reasons: list[Reason] | None) -> dt.date | None:
-    """The requirement's own deadline, or the day the rule binds there."""
+    """Without milestones: the requirement's own deadline, or the day the rule binds there."""
     if requirement.deadline:
         return requirement.deadline
     dates = [requirement.rule.applies_from]
     dates += [reason.effective_from for reason in reasons or [] if reason.mandatory]
     return max([d for d in dates if d], default=None)
+
+
+def bites(start: dt.date | None, on: dt.date) -> str:
+    """Whether the requirement binds the vehicle on the day: rows that do not yet bite say so."""
+    if start is None:
+        return "date not recorded"
+    return "yes" if start <= on else "not yet"
 
 
 def make_row(
@@ -268,9 +295,11 @@ def make_row(
     requirement: Requirement,
     reasons: list[Reason] | None,
     topic_names: dict[int, str],
+    phase: PhaseIn,
 ) -> dict:
     """One checklist row; ``reasons`` is None when rows follow each rule's own jurisdiction."""
     rule = requirement.rule
+    start = phase.start if phase.milestones else effective_date(requirement, reasons)
     row = {
         "applies_in": (jurisdiction or rule.jurisdiction).code,
         "reason": describe_reasons(reasons) if reasons is not None else f"made by {rule.jurisdiction.name}",
@@ -279,7 +308,9 @@ def make_row(
         "reference": requirement.reference,
         "obligation": requirement.obligation,
         "topics": topic_names.get(rule.pk, ""),
-        "deadline": effective_date(requirement, reasons),
+        "applies_from": start,
+        "bites": bites(start, query.on),
+        "milestones": phase.described,
         "evidence": requirement.evidence,
         "source_url": requirement.source_url or "",
     }

@@ -54,7 +54,7 @@ def applies_in_facet(filterset: RuleFilter) -> Facet:
         .distinct()
         .order_by("name")
     )
-    counts = applicable_counts(candidates, filterset.on, filterset.queryset_without("applies_in"))
+    counts = applicable_counts(candidates, filterset.day, filterset.queryset_without("applies_in"))
     options = [
         Option(j.code, j.name, counts[j.pk], j.code in selected)
         for j in candidates
@@ -108,17 +108,21 @@ def topic_facet(filterset: RuleFilter) -> Facet:
 
 
 def status_facet(filterset: RuleFilter) -> Facet:
-    selected = chosen(filterset, "status")
+    """Counts for every status on the day, whatever status is ticked; the day's default shows as ticked."""
+    selected = set(filterset.statuses)
     rows = (
         filterset.queryset_without("status")
         .order_by()
-        .annotate(facet_status=legal_status_expression(filterset.on))
+        .annotate(facet_status=legal_status_expression(filterset.day))
         .values("facet_status")
         .annotate(count=Count("pk"))
     )
     counts = {row["facet_status"]: row["count"] for row in rows}
     options = [Option(value, label, counts.get(value, 0), value in selected) for value, label in LegalStatus.choices]
-    return Facet("status", "Legal status", options, note=f"on {date_format(filterset.on, 'j M Y')}")
+    note = f"on {date_format(filterset.day, 'j M Y')}"
+    if filterset.cleaned.get("on") and not filterset.cleaned.get("status"):
+        note += ": in force or adopted and coming, unless you choose"
+    return Facet("status", "Legal status", options, note=note)
 
 
 def instrument_facet(filterset: RuleFilter) -> Facet:

@@ -1,4 +1,10 @@
-"""The rule listing's one FilterSet, shared by the page, the exports and the API."""
+"""The rule listing's one FilterSet, shared by the page, the exports and the API.
+
+A day (``on``, formerly ``in_force_on``, still accepted) means what a firm must
+prepare for on it: rules in force *or* adopted and coming, as the checklist has it.
+The legal-status filter narrows that (``status=in_force`` gives what
+``in_force_on`` alone gave before) or, ticked otherwise, replaces it.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ from .fields import DayField
 from .models import Instrument, Jurisdiction, LegalStatus, Rule, Topic, legal_status_expression
 from .search import MAX_QUERY_LENGTH, search_rules
 
+LIVE_STATUSES = [LegalStatus.IN_FORCE.value, LegalStatus.ADOPTED.value]
 SAE_LEVELS = [(str(level), f"SAE Level {level}") for level in range(6)]
 SORTS = {
     "relevance": ("Relevance", ["-search_rank", "jurisdiction__code", "title"]),
@@ -66,6 +73,18 @@ def topics_filter(method: str = "filter_topic", label: str = "Topic") -> CodesFi
     )
 
 
+class RuleFilterForm(forms.Form):
+    def clean(self):
+        """``in_force_on`` is the old name of ``on``: one day, whichever name gives it."""
+        cleaned = super().clean()
+        old, day = cleaned.get("in_force_on"), cleaned.get("on")
+        if old and day and old != day:
+            self.add_error("in_force_on", "Give the day once: on and in_force_on name different days.")
+        elif old:
+            cleaned["on"], cleaned["in_force_on"] = old, None
+        return cleaned
+
+
 class RuleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
@@ -81,30 +100,40 @@ class RuleFilter(django_filters.FilterSet):
     )
     instrument = django_filters.MultipleChoiceFilter(label="Instrument", choices=Instrument.choices)
     level = django_filters.ChoiceFilter(label="Automation level", choices=SAE_LEVELS, method="filter_level")
-    in_force_on = DayFilter(label="In force on", method="filter_in_force_on")
+    on = DayFilter(label="On", method="filter_on")
+    in_force_on = DayFilter(label="On (old name of on)", method="filter_on")
     sort = django_filters.ChoiceFilter(
         label="Sort by", choices=[(key, label) for key, (label, _) in SORTS.items()], method="filter_sort"
     )
 
     class Meta:
-        fields = ["q", "jurisdiction", "applies_in", "topic", "status", "instrument", "level", "in_force_on"]
+        form = RuleFilterForm
+        fields = ["q", "jurisdiction", "applies_in", "topic", "status", "instrument", "level", "on", "in_force_on"]
 
     def __init__(self, data=None, *args, today: dt.date | None = None, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.today = today or timezone.localdate()
 
     @property
-    def on(self) -> dt.date:
-        """The day the answer is about: ``in_force_on`` when given, otherwise today."""
-        cleaned = getattr(self.form, "cleaned_data", {}) or {}
-        return cleaned.get("in_force_on") or self.today
+    def cleaned(self) -> dict:
+        return getattr(self.form, "cleaned_data", {}) or {}
+
+    @property
+    def day(self) -> dt.date:
+        """The day the answer is about: ``on`` (or its old name) when given, otherwise today."""
+        return self.cleaned.get("on") or self.today
+
+    @property
+    def statuses(self) -> list[str]:
+        """The legal statuses kept: those ticked, else in force and adopted when a day is given, else all."""
+        return list(self.cleaned.get("status") or (LIVE_STATUSES if self.cleaned.get("on") else []))
 
     @property
     def applicability(self):
         """Applicability of each ``applies_in`` jurisdiction, computed once."""
         if not hasattr(self, "_applicability"):
             chosen = (getattr(self.form, "cleaned_data", {}) or {}).get("applies_in") or []
-            self._applicability = list(applicabilities(list(chosen), self.on).values())
+            self._applicability = list(applicabilities(list(chosen), self.day).values())
         return self._applicability
 
     def filter_q(self, queryset, name, value):
@@ -127,13 +156,22 @@ class RuleFilter(django_filters.FilterSet):
     def filter_status(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.alias(_status=legal_status_expression(self.on)).filter(_status__in=value)
+        return queryset.alias(_status=legal_status_expression(self.day)).filter(_status__in=value)
 
     def filter_level(self, queryset, name, value):
         return queryset if value in (None, "") else queryset.for_level(int(value))
 
-    def filter_in_force_on(self, queryset, name, value):
-        return queryset.in_force_on(value) if value else queryset
+    def filter_on(self, queryset, name, value):
+        """The day only sets the date of the status and applicability; ``keep_live`` keeps what is live on it."""
+        return queryset
+
+    def keep_live(self, queryset: QuerySet) -> QuerySet:
+        """With a day and no status ticked: rules in force or adopted and coming on that day."""
+        day = self.cleaned.get("on")
+        return queryset.live_on(day) if day and not self.cleaned.get("status") else queryset
+
+    def filter_queryset(self, queryset):
+        return self.keep_live(super().filter_queryset(queryset))
 
     def filter_sort(self, queryset, name, value):
         return queryset
@@ -150,7 +188,7 @@ class RuleFilter(django_filters.FilterSet):
         for name, value in self.form.cleaned_data.items():
             if name not in {excluded, "sort"}:
                 queryset = self.filters[name].filter(queryset, value)
-        return queryset
+        return queryset if excluded == "status" else self.keep_live(queryset)
 
     @property
     def qs(self):
@@ -183,11 +221,24 @@ class DeadlineFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.today = today or timezone.localdate()
 
+    @property
+    def reaches(self):
+        """What reaches each ``applies_in`` jurisdiction today, computed once."""
+        if not hasattr(self, "_reaches"):
+            chosen = (getattr(self.form, "cleaned_data", {}) or {}).get("applies_in") or []
+            self._reaches = list(applicabilities(list(chosen), self.today).values())
+        return self._reaches
+
+    @property
+    def markets(self) -> set[int] | None:
+        """Whose milestones hold in the chosen markets (themselves, parents, unions); None: every market."""
+        return {pk for reach in self.reaches for pk in reach.reaching} if self.reaches else None
+
     def filter_applies_in(self, queryset, name, value):
         if not value:
             return queryset
         condition = Q()
-        for reach in applicabilities(list(value), self.today).values():
+        for reach in self.reaches:
             condition |= reach.condition(recognised=False)
         return queryset.filter(condition)
 

@@ -8,7 +8,7 @@ from .converters import CODE_PATTERN
 from .exports import FORMATS
 from .fields import DayField
 from .filters import SAE_LEVELS, CodesField
-from .models import AssessmentStatus, Company, Jurisdiction, Topic
+from .models import AssessmentStatus, Company, Jurisdiction, Topic, VehicleSituation
 
 MAX_COMPARED = 6
 
@@ -80,6 +80,12 @@ class ChecklistForm(OnDateForm):
         required=False,
         label="Company",
         error_messages={"invalid_choice": "Unknown company: choose one from the list."},
+    )
+    vehicle = forms.ChoiceField(
+        choices=VehicleSituation.choices,
+        required=False,
+        label="Vehicle",
+        help_text="Which phase-in dates apply: a new type is bound from the dates for new types.",
     )
     format = forms.ChoiceField(
         choices=[(name, name) for name in FORMATS],

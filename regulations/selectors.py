@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from .models import CurationState, Jurisdiction, Requirement, Rule, Topic
+from .models import CurationState, Jurisdiction, Milestone, Requirement, Rule, Topic
 
 HORIZON_MONTHS = 24
 
@@ -25,16 +25,18 @@ def months_after(date: dt.date, months: int) -> dt.date:
 
 @dataclass
 class Deadline:
-    """What falls due on one day under one rule: its start, phased requirements, or both."""
+    """What falls due on one day under one rule: its start, phased requirements, milestones."""
 
     date: dt.date
     rule: Rule
     starts: bool = False
     requirements: list[Requirement] = field(default_factory=list)
+    milestones: list[Milestone] = field(default_factory=list)
 
     @property
     def label(self) -> str:
         parts = ["Starts to apply"] if self.starts else []
+        parts += [milestone_text(milestone) for milestone in self.milestones]
         if len(self.requirements) == 1:
             requirement = self.requirements[0]
             parts.append(f"{requirement.reference or 'Requirement'}: {requirement.obligation}")
@@ -44,12 +46,33 @@ class Deadline:
         return "; ".join(parts)
 
 
-def upcoming_deadlines(
-    rules: QuerySet, start: dt.date, limit: int | None = None, months: int = HORIZON_MONTHS
-) -> list[Deadline]:
-    """Dates of application and requirement deadlines after ``start``, within the horizon (two queries).
+def milestone_text(milestone: Milestone) -> str:
+    """``All new vehicles in European Union (Art. 6(1)(d))``: a milestone in a list of dates."""
+    where = f" in {milestone.jurisdiction.name}" if milestone.jurisdiction_id else ""
+    what = f" ({milestone.requirement.reference or milestone.requirement.key})" if milestone.requirement_id else ""
+    return f"{milestone.get_kind_display()}{where}{what}"
 
-    One entry per rule and day, so a rule phasing in ten duties on one date reads as one line.
+
+def upcoming_milestones(rules: QuerySet, start: dt.date, end: dt.date, markets: set[int] | None) -> QuerySet:
+    """Milestones of ``rules`` after ``start`` up to ``end``; with ``markets``, only those holding there."""
+    milestones = Milestone.objects.filter(rule__in=rules.values("pk"), date__gt=start, date__lte=end)
+    if markets is not None:
+        milestones = milestones.filter(Q(jurisdiction__isnull=True) | Q(jurisdiction__in=markets))
+    return milestones.select_related("rule__jurisdiction", "jurisdiction", "requirement")
+
+
+def upcoming_deadlines(
+    rules: QuerySet,
+    start: dt.date,
+    limit: int | None = None,
+    months: int = HORIZON_MONTHS,
+    markets: set[int] | None = None,
+) -> list[Deadline]:
+    """Dates of application, requirement deadlines and milestones after ``start``, within the horizon.
+
+    One entry per rule and day, so a rule phasing in ten duties on one date reads as one line;
+    a requirement whose milestone falls on its deadline shows once, as the milestone. Three
+    queries. ``markets`` (jurisdiction pks) keeps only milestones that hold there.
     """
     end = months_after(start, months)
     entries: dict[tuple[dt.date, int], Deadline] = {}
@@ -58,7 +81,14 @@ def upcoming_deadlines(
     phased = Requirement.objects.filter(
         rule__in=rules.values("pk"), deadline__gt=start, deadline__lte=end
     ).select_related("rule__jurisdiction")
+    dated = set()
+    for milestone in upcoming_milestones(rules, start, end, markets):
+        entry = entries.setdefault((milestone.date, milestone.rule_id), Deadline(milestone.date, milestone.rule))
+        entry.milestones.append(milestone)
+        dated.add((milestone.date, milestone.requirement_id))
     for requirement in phased:
+        if (requirement.deadline, requirement.pk) in dated:
+            continue
         key = (requirement.deadline, requirement.rule_id)
         entry = entries.setdefault(key, Deadline(requirement.deadline, requirement.rule))
         entry.requirements.append(requirement)

@@ -96,6 +96,17 @@ class SourceFactory(factory.django.DjangoModelFactory):
     official = True
 
 
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Milestone
+
+    rule = factory.SubFactory(RuleFactory)
+    key = factory.Sequence(lambda n: f"milestone-{n}")
+    kind = m.MilestoneKind.NEW_TYPES
+    date = dt.date(2026, 7, 1)
+    source_url = factory.Sequence(lambda n: f"https://example.org/law/milestone/{n}")
+
+
 class RuleRelationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.RuleRelation

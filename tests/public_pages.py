@@ -16,6 +16,8 @@ PUBLIC_PAGES = [
     "/compare/?j=de&j=jp&j=br",
     "/checklist/",
     "/checklist/?applies_in=de&applies_in=fr&topic=cybersecurity",
+    "/checklist/?applies_in=de&topic=cybersecurity&vehicle=registered&on=2026-01-01",
+    "/rules/eu-gsr-2019-2144/",
     "/checklist/?applies_in=xx",
     "/companies/",
     "/companies/example-motors/",

@@ -21,6 +21,7 @@ FACTORIES = {
     m.Requirement: f.RequirementFactory,
     m.Source: f.SourceFactory,
     m.RuleRelation: f.RuleRelationFactory,
+    m.Milestone: f.MilestoneFactory,
     m.Company: f.CompanyFactory,
     m.Market: f.MarketFactory,
     m.PublicRecord: f.PublicRecordFactory,
@@ -68,6 +69,8 @@ def rule_with(rows: int) -> m.Rule:
     f.RequirementFactory.create_batch(rows, rule=rule)
     f.SourceFactory.create_batch(rows, rule=rule)
     f.RuleRelationFactory.create_batch(rows, from_rule=rule)
+    for requirement in rule.requirements.all():
+        f.MilestoneFactory(rule=rule, requirement=requirement, jurisdiction=f.JurisdictionFactory())
     return rule
 
 
@@ -104,6 +107,7 @@ def test_rule_change_page_has_inlines_for_requirements_and_sources(content_admin
     response = content_admin_client.get(reverse(url_name(m.Rule, "change"), args=[gdpr.pk]))
     assert "requirements-TOTAL_FORMS" in response.content.decode()
     assert "sources-TOTAL_FORMS" in response.content.decode()
+    assert "milestones-TOTAL_FORMS" in response.content.decode()
 
 
 @pytest.mark.parametrize("model", FACTORIES, ids=lambda model: model.__name__)

@@ -25,6 +25,8 @@ RULES = reverse("regulations:rule-list")
         ({"in_force_on": "2027-13-01"}, "in_force_on", "Give the date as YYYY-MM-DD, for example 2027-01-01."),
         ({"in_force_on": "tomorrow"}, "in_force_on", "Give the date as YYYY-MM-DD, for example 2027-01-01."),
         ({"in_force_on": "9999-12-31"}, "in_force_on", "Give a date between 1950-01-01 and 2099-12-31."),
+        ({"on": "2027-02-30"}, "on", "Give the date as YYYY-MM-DD, for example 2027-01-01."),
+        ({"on": "1949-12-31"}, "on", "Give a date between 1950-01-01 and 2099-12-31."),
         ({"sort": "random"}, "sort", "Select a valid choice."),
         ({"q": "x" * 5000}, "q", "Ensure this value has at most 200 characters (it has 5000)."),
         ({"q": "abc\x00def"}, "q", "Null characters are not allowed."),
@@ -106,6 +108,7 @@ def test_a_code_or_slug_that_cannot_name_anything_is_404_before_any_query(client
 
 DATED = [
     ("/rules/", "in_force_on"),
+    ("/rules/", "on"),
     ("/jurisdictions/de/", "on"),
     ("/compare/?j=de&j=jp", "on"),
     ("/checklist/?applies_in=de", "on"),

@@ -14,6 +14,7 @@ from .factories import (
     CompanyFactory,
     JurisdictionFactory,
     MembershipFactory,
+    MilestoneFactory,
     RequirementFactory,
     RuleFactory,
     SourceFactory,
@@ -39,7 +40,7 @@ def test_rows_carry_why_each_requirement_applies():
     assert art27["reason"] == "via EU membership since 1 January 1958"
     assert art27["source_url"] == "https://eur-lex.europa.eu/eli/reg/2016/679/oj"
     assert "Personal data" in art27["topics"]
-    assert art27["deadline"] == dt.date(2018, 5, 25)
+    assert (art27["applies_from"], art27["bites"], art27["milestones"]) == (dt.date(2018, 5, 25), "yes", "")
     assert art27["owner"] == "" and art27["notes"] == ""
     r155 = [r for r in found if r["citation"] == "UN Regulation No. 155"]
     assert r155 and all("made binding by" in r["reason"] for r in r155)
@@ -131,8 +132,10 @@ def test_queries_do_not_grow_with_rows():
         for _ in range(rule_count):
             rule = RuleFactory(jurisdiction=place, topics=list(m.Topic.objects.filter(slug="cybersecurity")))
             SourceFactory(rule=rule)
+            MilestoneFactory(rule=rule, jurisdiction=place)
             for requirement in RequirementFactory.create_batch(3, rule=rule):
                 AssessmentFactory(company=company, requirement=requirement, visibility="public")
+                MilestoneFactory(rule=rule, requirement=requirement, kind=m.MilestoneKind.REPORTING)
         with CaptureQueriesContext(connection) as captured:
             found = list(build_checklist(ChecklistQuery(applies_in=[place], on=ON, company=company)).rows)
         return len(captured), len(found)

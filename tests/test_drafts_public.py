@@ -12,6 +12,7 @@ from regulations.applicability import applicability
 
 from .factories import (
     AssessmentFactory,
+    MilestoneFactory,
     RequirementFactory,
     RequirementMappingFactory,
     RuleFactory,
@@ -44,7 +45,8 @@ def hidden_rule(request):
         applies_from=soon,
         state=request.param,
     )
-    RequirementFactory(rule=rule, obligation=f"{MARK} obligation", deadline=soon)
+    requirement = RequirementFactory(rule=rule, obligation=f"{MARK} obligation", deadline=soon)
+    MilestoneFactory(rule=rule, requirement=requirement, date=soon, note=f"{MARK} milestone")
     gdpr = m.Rule.objects.get(slug="eu-gdpr")
     RuleRelationFactory(from_rule=gdpr, to_rule=rule, kind=m.RelationKind.REFERENCES)
     RuleRelationFactory(from_rule=rule, to_rule=m.Rule.objects.get(slug="un-r157"), kind=m.RelationKind.MAKES_BINDING)
@@ -59,6 +61,7 @@ PAGES = [
     "/rules/?applies_in=de",
     "/rules/?jurisdiction=de",
     "/rules/?status=adopted",
+    "/rules/?applies_in=de&on=2027-01-01",
     "/rules/eu-gdpr/",
     "/rules/un-r157/",
     "/jurisdictions/",
@@ -71,6 +74,7 @@ PAGES = [
     "/deadlines.ics?applies_in=de",
     "/sitemap.xml",
     "/checklist/?applies_in=de",
+    "/checklist/?applies_in=de&vehicle=registered",
     "/checklist/?applies_in=de&format=csv",
     "/checklist/?applies_in=de&format=json",
     "/checklist/?applies_in=de&format=md",

@@ -125,8 +125,8 @@ def test_xlsx_is_made_for_work(client, tricky_rule):
     validation = sheet.data_validations.dataValidation[0]
     assert validation.type == "list" and "Partly met" in validation.formula1
     assert str(validation.sqref) == f"{status}2:{status}{sheet.max_row}"
-    deadline = header.index("Deadline")
-    dated = [row[deadline] for row in sheet.iter_rows(min_row=2) if row[deadline].value]
+    applies_from = header.index("Applies from")
+    dated = [row[applies_from] for row in sheet.iter_rows(min_row=2) if row[applies_from].value]
     assert dated and all(cell.is_date for cell in dated)
     assert sheet.column_dimensions["F"].width >= 40
     assert sheet.cell(row=2, column=6).alignment.wrap_text

@@ -75,11 +75,12 @@ PLAUSIBLE = {
     "format": ["html", "csv", "xlsx", "md", "json"],
     "company": ["example-motors", "byd", "BYD"],
     "view": ["jurisdictions", "topics"],
+    "vehicle": ["new_type", "registered"],
     "p": ["1", "2"],
 }
 SHAPED = {"in_force_on": DATES, "on": DATES, "level": NUMBERS, "page": NUMBERS, "p": NUMBERS}
 
-RULE_PARAMS = ["q", "jurisdiction", "applies_in", "topic", "status", "instrument", "level", "in_force_on", "sort"]
+RULE_PARAMS = ["q", "jurisdiction", "applies_in", "topic", "status", "instrument", "level", "on", "in_force_on", "sort"]
 URLS = {
     "/": [],
     "/rules/": [*RULE_PARAMS, "page", "format"],
@@ -88,7 +89,7 @@ URLS = {
     "/jurisdictions/": [],
     "/jurisdictions/de/": ["on"],
     "/compare/": ["j", "on"],
-    "/checklist/": ["applies_in", "topic", "level", "on", "company", "format"],
+    "/checklist/": ["applies_in", "topic", "level", "on", "vehicle", "company", "format"],
     "/companies/": [],
     "/companies/example-motors/": ["on", "j", "status", "topic"],
     "/readiness/": ["on", "view", "j"],

@@ -1,14 +1,18 @@
 """Every public page runs the same number of queries for 5 rules as for 200."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from regulations import models as m
 
 from .factories import (
     JurisdictionFactory,
     MembershipFactory,
+    MilestoneFactory,
     RequirementFactory,
     RuleFactory,
     RuleRelationFactory,
@@ -28,10 +32,14 @@ def place():
 def add_rules(place, count):
     topics = list(m.Topic.objects.filter(slug__in=["cybersecurity", "personal-data", "type-approval"]))
     target = m.Rule.objects.get(slug="un-r155")
+    eu = m.Jurisdiction.objects.get(code="EU")
+    soon = timezone.localdate() + dt.timedelta(days=100)
     for _ in range(count):
         rule = RuleFactory(jurisdiction=place, topics=topics)
-        RequirementFactory(rule=rule)
+        requirement = RequirementFactory(rule=rule)
         SourceFactory(rule=rule)
+        MilestoneFactory(rule=rule, date=soon, jurisdiction=eu)
+        MilestoneFactory(rule=rule, requirement=requirement, kind=m.MilestoneKind.ALL_NEW_VEHICLES, date=soon)
         RuleRelationFactory(from_rule=rule, to_rule=target, kind=m.RelationKind.MAKES_BINDING)
 
 
@@ -48,6 +56,8 @@ PAGES = [
     "/",
     "/rules/",
     "/rules/?applies_in=qb&topic=data-security",
+    "/rules/?applies_in=qb&on=2027-01-01",
+    "/rules/?applies_in=qb&on=2027-01-01&status=adopted",
     "/rules/?q=vehicle+data&sort=newest",
     "/rules/?page=2",
     "/jurisdictions/",
@@ -57,6 +67,9 @@ PAGES = [
     "/checklist/?applies_in=qb&applies_in=de",
     "/checklist/?applies_in=qb&company=byd&format=csv",
     "/checklist/?applies_in=qb&format=xlsx",
+    "/checklist/?applies_in=qb&vehicle=registered&on=2026-01-01&format=json",
+    "/deadlines.ics",
+    "/deadlines.ics?applies_in=qb",
     "/rules/?applies_in=qb&format=json",
 ]
 
@@ -72,7 +85,8 @@ def test_page_queries_do_not_grow_with_rules(client, place, url):
 def test_rule_page_queries_do_not_grow_with_requirements_sources_or_relations(client, place):
     def rule_with(rows):
         rule = RuleFactory(jurisdiction=place)
-        RequirementFactory.create_batch(rows, rule=rule)
+        for requirement in RequirementFactory.create_batch(rows, rule=rule):
+            MilestoneFactory(rule=rule, requirement=requirement, jurisdiction=place)
         SourceFactory.create_batch(rows, rule=rule)
         for _ in range(rows):
             RuleRelationFactory(from_rule=rule, to_rule=RuleFactory(jurisdiction=place))

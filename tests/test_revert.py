@@ -19,6 +19,7 @@ from regulations.services import rule_transition
 from .admin_forms import change_form, logged_in, revert_form, revert_url, save
 from .factories import (
     AssessmentFactory,
+    MilestoneFactory,
     RequirementFactory,
     RequirementMappingFactory,
     RuleFactory,
@@ -171,6 +172,10 @@ def make_relation(rule):
     return RuleRelationFactory(from_rule=rule)
 
 
+def make_milestone(rule):
+    return MilestoneFactory(rule=rule)
+
+
 def make_mapping(rule):
     return RequirementMappingFactory(from_requirement=RequirementFactory(rule=rule))
 
@@ -185,9 +190,11 @@ def make_assessment(rule):
         (make_requirement, "Curator"),  # a published rule's parts change only in a reviewer's hands
         (make_source, "Curator"),
         (make_relation, "Curator"),
+        (make_milestone, "Curator"),
         (make_requirement, "Analyst"),  # view-only
         (make_source, "Analyst"),
         (make_relation, "Analyst"),
+        (make_milestone, "Analyst"),
         (make_mapping, "Analyst"),
         (make_assessment, "Curator"),  # curators only read assessments
     ],
@@ -209,6 +216,7 @@ def test_every_model_with_history_checks_the_change_permission_on_revert(make, r
         (make_requirement, "Reviewer"),
         (make_source, "Reviewer"),
         (make_relation, "Reviewer"),
+        (make_milestone, "Reviewer"),
         (make_mapping, "Reviewer"),
         (make_assessment, "Analyst"),
     ],

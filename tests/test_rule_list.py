@@ -86,9 +86,58 @@ def test_instrument_filter(client):
     assert found == set(m.Rule.objects.published().filter(instrument="bill").values_list("slug", flat=True))
 
 
-def test_in_force_on_excludes_rules_not_yet_applying(client):
-    assert "eu-gdpr" in all_slugs(client, in_force_on="2018-05-25")
-    assert "eu-gdpr" not in all_slugs(client, in_force_on="2018-05-24")
+def test_a_day_keeps_rules_in_force_and_rules_adopted_and_coming(client):
+    assert "eu-gdpr" in all_slugs(client, on="2018-05-25")
+    assert "eu-gdpr" in all_slugs(client, on="2018-05-24")  # adopted 27 April 2016, applying from 25 May 2018
+    assert "eu-gdpr" not in all_slugs(client, on="2016-04-26")  # not yet made
+    assert "eu-gdpr" not in all_slugs(client, on="2018-05-24", status="in_force")
+
+
+def test_the_cra_in_germany_on_2027_01_01_is_kept_and_counted_as_adopted(client):
+    cra = "eu-cra-2024-2847"  # adopted 23 October 2024, applies from 11 December 2027
+    params = {"applies_in": "de", "in_force_on": "2027-01-01"}  # the URL, as bookmarked
+    response = client.get(URL, params)
+    found = all_slugs(client, **params)
+    assert cra in found
+    statuses = facet(response, "status")
+    adopted = all_slugs(client, **params, status="adopted")
+    in_force = all_slugs(client, **params, status="in_force")
+    assert cra in adopted and cra not in in_force
+    assert statuses["adopted"].count == len(adopted) > 0
+    assert statuses["in_force"].count == len(in_force) > 0
+    assert found == adopted | in_force
+    assert statuses["adopted"].selected and statuses["in_force"].selected  # what the day keeps unless you choose
+    assert not statuses["repealed"].selected and not statuses["proposed"].selected
+    assert "Adopted, not yet applicable" in response.content.decode()
+
+
+def test_on_is_the_day_and_in_force_on_its_old_name(client):
+    assert all_slugs(client, applies_in="de", on="2027-01-01") == all_slugs(
+        client, applies_in="de", in_force_on="2027-01-01"
+    )
+    page = client.get(URL, {"in_force_on": "2027-01-01"}).content.decode()
+    assert 'name="on" value="2027-01-01"' in page
+
+
+def test_status_in_force_on_a_day_gives_what_in_force_on_used_to(client):
+    day = dt.date(2027, 1, 1)
+    old_meaning = set(m.Rule.objects.published().in_force_on(day).values_list("slug", flat=True))
+    assert all_slugs(client, status="in_force", in_force_on=day.isoformat()) == old_meaning
+    assert all_slugs(client, status="in_force", on=day.isoformat()) == old_meaning
+
+
+def test_a_chosen_status_replaces_what_the_day_keeps(client):
+    repealed = all_slugs(client, on="2027-01-01", status="repealed")
+    response = client.get(URL, {"on": "2027-01-01"})
+    assert facet(response, "status")["repealed"].count == len(repealed)
+    assert not repealed & all_slugs(client, on="2027-01-01")
+
+
+def test_two_different_days_are_a_400_beside_the_field(client):
+    response = client.get(URL, {"on": "2027-01-01", "in_force_on": "2026-01-01"})
+    assert response.status_code == 400
+    assert "Give the day once" in response.content.decode().split('id="error-in_force_on"', 1)[1][:300]
+    assert client.get(URL, {"on": "2027-01-01", "in_force_on": "2027-01-01"}).status_code == 200
 
 
 def test_gb_left_the_eu_so_eu_rules_stop_applying_there(client):

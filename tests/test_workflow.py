@@ -35,7 +35,7 @@ def new_rule_form(**overrides):
         "summary": "A test act.",
         "seen_revision": "",
     }
-    for prefix in ("requirements", "sources", "outgoing_relations"):
+    for prefix in ("requirements", "sources", "milestones", "outgoing_relations"):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
     data |= {
         "sources-TOTAL_FORMS": "1",

@@ -1,4 +1,4 @@
-"""Curator admin for rules, with their requirements, sources and relations inline.
+"""Curator admin for rules, with their requirements, sources, milestones and relations inline.
 
 Curation state moves only through transitions (draft → in review → published, and
 back to draft), recorded with who and when; only reviewers publish, and only
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from regulations.checklists import ChecklistQuery, build_checklist
 from regulations.exports.xlsx import xlsx_response
-from regulations.models import CurationState, Requirement, Rule, RuleRelation, Source
+from regulations.models import CurationState, Milestone, Requirement, Rule, RuleRelation, Source
 from regulations.services import (
     PUBLISH,
     TransitionRefused,
@@ -99,6 +99,22 @@ class SourceInline(ReviewedInlineMixin, HttpsUrlMixin, admin.TabularInline):
     fields = ["url", "title", "publisher", "language", "official", "accessed_on", "order"]
 
 
+class MilestoneInline(ReviewedInlineMixin, HttpsUrlMixin, PrefetchedAutocompleteInlineMixin, admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ["key", "kind", "date", "jurisdiction", "requirement", "source_url", "note"]
+    autocomplete_fields = ["jurisdiction", "requirement"]
+    verbose_name = "phase-in milestone"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("rule", "jurisdiction")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "requirement":  # a requirement's label names its rule
+            kwargs["queryset"] = Requirement.objects.select_related("rule")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class RelationInline(ReviewedInlineMixin, PrefetchedAutocompleteInlineMixin, admin.TabularInline):
     model = RuleRelation
     fk_name = "from_rule"
@@ -163,7 +179,7 @@ class RuleAdmin(RuleImportMixin, ReviewedContentMixin, HistoryAdmin):
     show_full_result_count = False
     list_per_page = 50
     actions = ["submit_for_review", "publish", "return_to_draft", "export_checklist"]
-    inlines = [RequirementInline, SourceInline, RelationInline]
+    inlines = [RequirementInline, SourceInline, MilestoneInline, RelationInline]
     readonly_fields = ["state", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "original_title", ("short_name", "slug"), "citation"]}),
@@ -301,6 +317,19 @@ class SourceAdmin(SourceImportMixin, ReviewedContentMixin, HttpsUrlMixin, Histor
     search_fields = ["url", "title", "publisher", "rule__title", "rule__short_name"]
     list_select_related = ["rule"]
     autocomplete_fields = ["rule"]
+    show_full_result_count = False
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ReviewedContentMixin, HttpsUrlMixin, HistoryAdmin):
+    rule_attribute = "rule"
+    guarded_fields = ("rule",)
+    list_display = ["rule", "kind", "date", "jurisdiction", "requirement"]
+    list_filter = ["kind", ("jurisdiction", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["key", "note", "rule__title", "rule__short_name", "rule__citation"]
+    list_select_related = ["rule", "jurisdiction", "requirement__rule"]
+    autocomplete_fields = ["rule", "requirement", "jurisdiction"]
+    date_hierarchy = "date"
     show_full_result_count = False
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .companies import Company, Record, read_company_file
 from .entries import CODE, SLUG, Entry, Problems, read_yaml
+from .milestones import Milestone, check_milestones, read_milestones
 from .readiness import Mapping, SampleSpec, read_mappings, read_sample_spec
 from .rules import Authority, Rule, read_rule_file
 
@@ -63,6 +64,7 @@ class Content:
     companies: list[Company] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)
     mappings: list[Mapping] = field(default_factory=list)
+    milestones: list[Milestone] = field(default_factory=list)
     samples: SampleSpec | None = None
 
 
@@ -140,6 +142,7 @@ def read_content(root: Path) -> Content:
     company_file = read_company_file(root / "companies.yaml", problems)
     content.companies, content.records = company_file.companies, company_file.records
     content.mappings = read_mappings(root / "mappings.yaml", problems)
+    content.milestones = read_milestones(root / "milestones.yaml", problems)
     samples = root / "samples.yaml"
     if samples.exists():
         sample_file = read_company_file(samples, problems, extra={"samples"})
@@ -147,6 +150,7 @@ def read_content(root: Path) -> Content:
         content.records += sample_file.records
         content.samples = read_sample_spec(read_yaml(samples).get("samples"), samples.name, problems)
     cross_check(content, problems)
+    check_milestones(content.milestones, content.rules, problems)
     problems.raise_any()
     return content
 

@@ -21,6 +21,7 @@ def content_urls(content: Content) -> set[str]:
     urls = {source.url for rule in content.rules for source in rule.sources}
     urls |= {record.source_url for record in content.records}
     urls |= {membership.source_url for membership in content.memberships}
+    urls |= {milestone.source_url for milestone in content.milestones}
     urls |= {company.website for company in content.companies if company.website}
     return urls
 
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     published = sum(rule.state == "published" for rule in content.rules)
     print(
         f"ok: {len(content.rules)} rules ({published} published), {requirements} requirements, "
-        f"{len(content.companies)} companies, {len(content.records)} records"
+        f"{len(content.companies)} companies, {len(content.records)} records, {len(content.milestones)} milestones"
     )
     return 0
 

@@ -17,6 +17,7 @@ INSTRUMENTS = {"law", "regulation", "technical_standard", "guidance", "bill"}
 STATES = {"published", "in_review"}
 RELATION_KINDS = {"amends", "repeals", "implements", "makes_binding", "references"}
 REQUIREMENT_KINDS = {"obligation", "prohibition", "reporting", "certification"}
+MILESTONE_KINDS = {"new_types", "all_new_vehicles", "older_series_end", "reporting", "other"}
 SEGMENTS = {"carmaker", "self_driving", "supplier"}
 MARKET_STATUSES = {"selling", "testing", "planned", "exploring"}
 RECORD_KINDS = {

@@ -17,6 +17,7 @@ from django.db import models, transaction
 from regulations import models as m
 
 from . import companies as company_content
+from . import milestones as milestone_content
 from . import readiness as readiness_content
 from . import rules as rule_content
 from .bundle import Content, read_content
@@ -108,6 +109,8 @@ class Loader:
             self.load_record(record)
         for mapping in self.content.mappings:
             self.load_mapping(mapping)
+        for milestone in self.content.milestones:
+            self.load_milestone(milestone)
         if self.content.samples and not self.problems:
             sample_assessments(self, self.content.samples)
         if self.problems:
@@ -299,6 +302,27 @@ class Loader:
                 "internal_note": mapping.internal_note,
             }
             self.upsert(m.RequirementMapping, lookup, values)
+
+    def load_milestone(self, milestone: milestone_content.Milestone) -> None:
+        rule = self.rules.get(milestone.rule)
+        if rule is None:
+            return
+        where = f"milestone {milestone.rule} {milestone.key}"
+        requirement = None
+        if milestone.requirement:
+            ref = readiness_content.RequirementRef(milestone.rule, milestone.requirement)
+            requirement = self.requirement(ref, where)
+            if requirement is None:
+                return
+        values = {
+            "requirement": requirement,
+            "jurisdiction": self.jurisdiction(milestone.market, where),
+            "kind": milestone.kind,
+            "date": milestone.date,
+            "source_url": milestone.source_url,
+            "note": milestone.note,
+        }
+        self.upsert(m.Milestone, {"rule": rule, "key": milestone.key}, values)
 
 
 def load_reference(root: Path, *, sync: bool = False) -> LoadReport:

@@ -7,6 +7,7 @@ from .jurisdictions import (
     Topic,
 )
 from .mappings import EffectiveStatus, MappingRelationship, PublicEffectiveStatus, RequirementMapping
+from .milestones import Milestone, MilestoneKind, VehicleSituation
 from .readiness import (
     Assessment,
     AssessmentStatus,
@@ -50,6 +51,8 @@ __all__ = [
     "MarketStatus",
     "Membership",
     "MembershipRole",
+    "Milestone",
+    "MilestoneKind",
     "PublicEffectiveStatus",
     "PublicRecord",
     "RecordKind",
@@ -63,6 +66,7 @@ __all__ = [
     "Segment",
     "Source",
     "Topic",
+    "VehicleSituation",
     "Visibility",
     "legal_status_expression",
 ]

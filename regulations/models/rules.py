@@ -67,7 +67,9 @@ class RuleQuerySet(models.QuerySet):
         return self.select_related("jurisdiction", "authority").prefetch_related("topics").defer("search_vector")
 
     def for_detail(self):
-        """A rule page: requirements, sources, topics and relations to other published rules."""
+        """A rule page: requirements, sources, topics, milestones and relations to other published rules."""
+        from .milestones import Milestone  # defined after rules, which it points to
+
         return (
             self.select_related("jurisdiction__parent", "authority")
             .defer("search_vector")
@@ -75,6 +77,7 @@ class RuleQuerySet(models.QuerySet):
                 "topics__parent",
                 "requirements",
                 "sources",
+                models.Prefetch("milestones", queryset=Milestone.objects.select_related("jurisdiction")),
                 models.Prefetch(
                     "outgoing_relations",
                     queryset=RuleRelation.objects.filter(to_rule__state=CurationState.PUBLISHED).select_related(

@@ -13,7 +13,7 @@ from icalendar import Calendar, Event
 
 from regulations.filters import ChangeFilter, DeadlineFilter
 from regulations.models import ChangeEvent, Rule
-from regulations.selectors import upcoming_deadlines
+from regulations.selectors import Deadline, milestone_text, upcoming_deadlines
 
 PAGE_SIZE = 50
 FEED_SIZE = 50
@@ -86,8 +86,23 @@ def change_feed(request):
     return ChangeFeed()(request)
 
 
+def calendar_event(uid: str, stamp, day, rule: Rule, label: str, url: str) -> Event:
+    event = Event()
+    event.add("uid", f"{uid}@smart-vehicle-kb")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", day)
+    event.add("summary", f"{rule} ({rule.jurisdiction.code}): {label}"[:250])
+    event.add("description", f"{rule.title}\n{rule.citation}\n{label}")
+    event.add("url", url)
+    return event
+
+
 def deadline_calendar(request):
-    """Upcoming dates of application and requirement deadlines as iCalendar, to subscribe to."""
+    """Upcoming dates of application, requirement deadlines and milestones as iCalendar, to subscribe to.
+
+    One event per milestone, whose UID names the rule and the milestone's key, so a
+    corrected date moves the event in subscribers' calendars instead of adding one.
+    """
     today = timezone.localdate()
     filterset = DeadlineFilter(request.GET, queryset=Rule.objects.published(), today=today)
     if not filterset.is_valid():
@@ -97,17 +112,18 @@ def deadline_calendar(request):
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "Smart-vehicle rules: upcoming dates")
     stamp = timezone.now()
-    for deadline in upcoming_deadlines(filterset.qs, today, months=CALENDAR_MONTHS):
+    for deadline in upcoming_deadlines(filterset.qs, today, months=CALENDAR_MONTHS, markets=filterset.markets):
         rule = deadline.rule
-        event = Event()
-        keys = "-".join(r.key for r in deadline.requirements) or "applies"
-        event.add("uid", f"{rule.slug}-{keys}-{deadline.date.isoformat()}@smart-vehicle-kb")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", deadline.date)
-        event.add("summary", f"{rule} ({rule.jurisdiction.code}): {deadline.label}"[:250])
-        event.add("description", f"{rule.title}\n{rule.citation}\n{deadline.label}")
-        event.add("url", request.build_absolute_uri(reverse("regulations:rule-detail", args=[rule.slug])))
-        calendar.add_component(event)
+        url = request.build_absolute_uri(reverse("regulations:rule-detail", args=[rule.slug]))
+        if deadline.starts or deadline.requirements:  # the day's start and deadlines, its milestones apart
+            rest = Deadline(deadline.date, rule, deadline.starts, deadline.requirements)
+            keys = "-".join(r.key for r in deadline.requirements) or "applies"
+            uid = f"{rule.slug}-{keys}-{deadline.date.isoformat()}"
+            calendar.add_component(calendar_event(uid, stamp, deadline.date, rule, rest.label, url))
+        for milestone in deadline.milestones:
+            uid = f"{rule.slug}-milestone-{milestone.key}"  # no date in it: a corrected date moves the event
+            label = milestone_text(milestone) + (f". {milestone.note}" if milestone.note else "")
+            calendar.add_component(calendar_event(uid, stamp, milestone.date, rule, label, url))
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
     return response

@@ -12,7 +12,7 @@ from django.utils import timezone
 from regulations.checklists import ChecklistQuery, build_checklist
 from regulations.exports import WRITERS
 from regulations.forms import ChecklistForm
-from regulations.models import Company, Jurisdiction, Topic
+from regulations.models import Company, Jurisdiction, Topic, VehicleSituation
 
 PREVIEW_LIMIT = 3000
 
@@ -23,6 +23,7 @@ def checklist_query(cleaned: dict, user) -> ChecklistQuery:
         topics=list(cleaned.get("topic") or []),
         level=cleaned.get("level"),
         on=cleaned.get("on") or timezone.localdate(),
+        vehicle=cleaned.get("vehicle") or VehicleSituation.NEW_TYPE,
         company=cleaned.get("company"),
         include_internal=user.is_staff,
     )
@@ -47,6 +48,7 @@ def checklist(request):
         "all_places": Jurisdiction.objects.places().only("code", "name"),
         "topics": Topic.objects.select_related("parent"),
         "companies": Company.objects.order_by("name"),
+        "vehicles": VehicleSituation.choices,
     }
     if not form.is_bound:
         return render(request, "regulations/checklist/builder.html", context)

@@ -55,7 +55,7 @@ def jurisdiction_detail(request, code: str):
         "recognised": [rule for rule in rules if not rule.mandatory],
         "memberships": jurisdiction.memberships.select_related("body").order_by("body__name", "since"),
         "members": jurisdiction.members.select_related("member").order_by("role", "member__name"),
-        "deadlines": upcoming_deadlines(reach.rules(), on),
+        "deadlines": upcoming_deadlines(reach.rules(), on, markets=set(reach.reaching)),
         "rule_count": len(rules),
     }
     return render(request, "regulations/jurisdictions/detail.html", context)

@@ -45,7 +45,7 @@ def list_query(filterset: RuleFilter, user) -> ChecklistQuery:
         applies_in=list(cleaned.get("applies_in") or []),
         topics=list(cleaned.get("topic") or []),
         level=int(cleaned["level"]) if cleaned.get("level") else None,
-        on=filterset.on,
+        on=filterset.day,
         include_internal=user.is_staff,
     )
 
@@ -57,7 +57,7 @@ def rule_list(request):
         "filter": filterset,
         "form": filterset.form,
         "facets": rule_facets(filterset),
-        "on": filterset.on,
+        "on": filterset.day,
         "all_jurisdictions": Jurisdiction.objects.places().only("code", "name"),
         "page": None,
         "page_error": "",
@@ -70,7 +70,7 @@ def rule_list(request):
         return render_browser(request, "regulations/rules/list.html", context, status=400)
     if export:
         return WRITERS[export](build_checklist(list_query(filterset, request.user), rules=filterset.qs))
-    rules = filterset.qs.annotate(legal_status=legal_status_expression(filterset.on))
+    rules = filterset.qs.annotate(legal_status=legal_status_expression(filterset.day))
     page, context["page_error"] = paginate(rules, request.GET.get("page", ""))
     if page is None:
         return render_browser(request, "regulations/rules/list.html", context, status=400)
@@ -90,7 +90,19 @@ def rule_detail(request, slug: str):
         Rule.objects.published().for_detail().annotate(legal_status=legal_status_expression(today)),
         slug=slug.lower(),
     )
-    context = {"rule": rule, "coverage": coverage(rule, today), "today": today}
+    milestones = list(rule.milestones.all())
+    requirements = list(rule.requirements.all())
+    for requirement in requirements:
+        requirement.own_milestones = [ms for ms in milestones if ms.requirement_id == requirement.pk]
+        for milestone in requirement.own_milestones:
+            milestone.of_requirement = requirement
+    context = {
+        "rule": rule,
+        "coverage": coverage(rule, today),
+        "today": today,
+        "requirements": requirements,
+        "milestones": milestones,
+    }
     return render(request, "regulations/rules/detail.html", context)
 
 
