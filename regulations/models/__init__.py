@@ -19,6 +19,7 @@ from .readiness import (
     Visibility,
 )
 from .rules import (
+    TREATY_ROLES,
     CurationState,
     Instrument,
     LegalStatus,
@@ -28,11 +29,14 @@ from .rules import (
     Rule,
     RuleRelation,
     Source,
+    TreatyInstrument,
     legal_status_expression,
 )
+from .treaties import RegulationApplication
 from .workflow import ChangeEvent, ChangeKind, RuleTransition
 
 __all__ = [
+    "TREATY_ROLES",
     "Assessment",
     "AssessmentStatus",
     "Authority",
@@ -53,6 +57,7 @@ __all__ = [
     "PublicEffectiveStatus",
     "PublicRecord",
     "RecordKind",
+    "RegulationApplication",
     "RelationKind",
     "Requirement",
     "RequirementKind",
@@ -63,6 +68,7 @@ __all__ = [
     "Segment",
     "Source",
     "Topic",
+    "TreatyInstrument",
     "Visibility",
     "legal_status_expression",
 ]
