@@ -27,12 +27,13 @@ def place():
 
 def add_rules(place, count):
     topics = list(m.Topic.objects.filter(slug__in=["cybersecurity", "personal-data", "type-approval"]))
-    target = m.Rule.objects.get(slug="un-r155")
+    target, incorporated = m.Rule.objects.get(slug="un-r155"), m.Rule.objects.get(slug="jp-appi")
     for _ in range(count):
         rule = RuleFactory(jurisdiction=place, topics=topics)
         RequirementFactory(rule=rule)
         SourceFactory(rule=rule)
         RuleRelationFactory(from_rule=rule, to_rule=target, kind=m.RelationKind.MAKES_BINDING)
+        RuleRelationFactory(from_rule=rule, to_rule=incorporated, kind=m.RelationKind.IMPLEMENTS)
 
 
 def queries(client, url) -> int:
@@ -55,6 +56,8 @@ PAGES = [
     "/compare/?j=qb&j=de&j=jp",
     "/rules/un-r155/",
     "/checklist/?applies_in=qb&applies_in=de",
+    "/checklist/?applies_in=qb&applies_in=gb&force=binding&force=recognised&force=advisory",
+    "/rules/?applies_in=qb&applies_in=kr&applies_in=no",
     "/checklist/?applies_in=qb&company=byd&format=csv",
     "/checklist/?applies_in=qb&format=xlsx",
     "/rules/?applies_in=qb&format=json",

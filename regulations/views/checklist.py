@@ -9,6 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from regulations.applicability import Force
 from regulations.checklists import ChecklistQuery, build_checklist
 from regulations.exports import WRITERS
 from regulations.forms import ChecklistForm
@@ -25,6 +26,7 @@ def checklist_query(cleaned: dict, user) -> ChecklistQuery:
         on=cleaned.get("on") or timezone.localdate(),
         company=cleaned.get("company"),
         include_internal=user.is_staff,
+        forces=[Force(force) for force in cleaned.get("force") or [Force.BINDING]],
     )
 
 
