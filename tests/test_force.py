@@ -218,3 +218,10 @@ def test_the_checklist_preview_says_the_force_of_each_rule_and_keeps_the_choice(
     assert 'id="f-recognised" checked' in html and 'id="f-advisory" checked' not in html
     default = page(client, "/checklist/?applies_in=gb&on=2026-11-25")
     assert 'data-force="recognised"' not in default and 'id="f-binding" checked' in default
+
+
+def test_the_unece_page_keeps_working_and_lists_both_agreements_and_the_un_regulations(client):
+    html = page(client, "/jurisdictions/unece/")
+    assert ">1958 Agreement</a>" in html and ">1998 Agreement (Global Technical Regulations)</a>" in html
+    assert ">UN R155</a>" in html
+    assert "China" in html  # a party to the 1998 Agreement, among the members and parties
