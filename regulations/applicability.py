@@ -1,14 +1,25 @@
-"""Which rules apply in a jurisdiction on a date, and why.
+"""Which rules apply in a jurisdiction on a date, with what force, and why.
 
-A rule applies in X on day D when it was made by X, by an ancestor of X (US for
-US-CA), or by a union X (or an ancestor) belonged to on D (EU for DE), or when a
-rule that applies there makes it binding (UN R155 through the EU General Safety
-Regulation). A UN Regulation is only *recognised* in the other parties to the
-1958 Agreement: being a party does not make it mandatory, so that path is kept
-apart and never called mandatory.
+A rule reaches X on day D along one or more paths, each a ``Reason`` with a force:
 
-The set of rules is one SQL condition (``Applicability.condition``); the reasons
-for a page of rules cost a fixed number of queries however many rules there are.
+- made by X, by an ancestor of X (US for US-CA) or by a union X belonged to on D:
+  *binding* when the rule binds by itself (a law, a regulation, a mandatory standard),
+  *advisory* otherwise (guidance, a voluntary standard no rule makes binding);
+- incorporated in X by a rule of X that implements it (an EEA incorporation, a
+  transposition): *binding*; and whatever the incorporated rule makes binding is
+  carried along ("made binding by GSR2, incorporated in Norway by ...");
+- made binding by a rule that binds in X (UN R155 through the EU General Safety
+  Regulation), following chains of such bindings: *binding*;
+- through a UNECE treaty X is a party to, and only to that treaty's own instruments:
+  the 1958 Agreement, and a UN Regulation X is recorded as applying, are *recognised*;
+  a UN Regulation whose application by X is not recorded reaches X with no force at
+  all (it is never counted as recognised); the 1998 Agreement and its Global
+  Technical Regulations are *advisory* (they bind governments, not vehicles).
+
+A rule's verdict in X is its strongest reason (binding > recognised > advisory >
+not recorded); the other reasons are detail. The set of rules is one SQL condition
+(``Applicability.condition``, optionally binding rules only); the reasons for a page
+of rules cost a fixed number of queries however many rules there are.
 """
 
 from __future__ import annotations
@@ -17,22 +28,48 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db import models
+from django.db.models import F, Q, QuerySet
 from django.utils.formats import date_format
 
 from .models import (
+    TREATY_ROLES,
     CurationState,
     Jurisdiction,
     JurisdictionKind,
     Membership,
     MembershipRole,
+    RegulationApplication,
     RelationKind,
     Rule,
     RuleRelation,
+    TreatyInstrument,
 )
 
 MAX_BINDING_DEPTH = 3
 LONG_DATE = "j F Y"
+TREATY_NAMES = {MembershipRole.PARTY_1958: "1958 Agreement", MembershipRole.PARTY_1998: "1998 Agreement"}
+
+
+class Force(models.TextChoices):
+    """How a rule holds in a place, strongest first."""
+
+    BINDING = "binding", "Binding"
+    RECOGNISED = "recognised", "Recognised, not mandatory"
+    ADVISORY = "advisory", "Advisory, not mandatory"
+
+
+STRENGTH = {Force.BINDING: 3, Force.RECOGNISED: 2, Force.ADVISORY: 1, None: 0}
+NOT_RECORDED = "Not recorded"
+
+
+def force_label(force: Force | None) -> str:
+    return Force(force).label if force else NOT_RECORDED
+
+
+def force_key(force: Force | None) -> str:
+    """A stable word for CSS classes and exports: binding, recognised, advisory or unrecorded."""
+    return Force(force).value if force else "unrecorded"
 
 
 class StepKind(enum.Enum):
@@ -40,7 +77,10 @@ class StepKind(enum.Enum):
     PARENT = "parent"
     UNION = "union"
     BINDING = "binding"
-    RECOGNISED = "recognised"
+    INCORPORATED = "incorporated"
+    PARTY = "party"  # a party to the treaty, reached by the treaty itself or one of its GTRs
+    APPLIES = "applies"  # a party recorded as applying the UN Regulation
+    UNRECORDED = "unrecorded"  # a party whose application of the UN Regulation is not recorded
 
 
 @dataclass(frozen=True)
@@ -50,20 +90,30 @@ class Step:
     since: dt.date | None = None
     rule: Rule | None = None
     effective_from: dt.date | None = None
+    treaty: str = ""  # the membership role of a treaty step
 
     def describe(self, jurisdiction: Jurisdiction) -> str:
-        if self.kind is StepKind.OWN:
-            return f"made by {jurisdiction.name}"
-        if self.kind is StepKind.PARENT:
-            return f"made by {self.via.name}, of which {jurisdiction.name} is part"
-        if self.kind is StepKind.UNION:
-            return f"via {self.via.code} membership{since_text(self.since)}"
-        if self.kind is StepKind.RECOGNISED:
-            return (
-                f"recognised, not mandatory: {jurisdiction.name} is a party to the 1958 Agreement"
-                f"{since_text(self.since)}"
-            )
+        treaty = TREATY_NAMES.get(self.treaty, "")
         start = f" from {date_format(self.effective_from, LONG_DATE)}" if self.effective_from else ""
+        match self.kind:
+            case StepKind.OWN:
+                return f"made by {jurisdiction.name}"
+            case StepKind.PARENT:
+                return f"made by {self.via.name}, of which {jurisdiction.name} is part"
+            case StepKind.UNION:
+                return f"via {self.via.code} membership{since_text(self.since)}"
+            case StepKind.INCORPORATED:
+                return f"incorporated in {jurisdiction.name} by {self.rule}{start}"
+            case StepKind.PARTY if self.treaty == MembershipRole.PARTY_1998:
+                return f"party to the {treaty}{since_text(self.since)}, which binds governments, not vehicles"
+            case StepKind.PARTY:
+                return f"party to the {treaty}{since_text(self.since)}"
+            case StepKind.APPLIES:
+                return f"applies it as a party to the {treaty}{since_text(self.since)}"
+            case StepKind.UNRECORDED:
+                return (
+                    f"party to the {treaty}{since_text(self.since)}; whether it applies this regulation is not recorded"
+                )
         return f"made binding by {self.rule}{start}"
 
 
@@ -73,14 +123,23 @@ def since_text(date: dt.date | None) -> str:
 
 @dataclass(frozen=True)
 class Reason:
-    """A path from the jurisdiction to the rule: the last step is how the path starts in X."""
+    """A path from the jurisdiction to the rule, with its force: the last step is how the path starts in X."""
 
     jurisdiction: Jurisdiction
     steps: tuple[Step, ...]
+    force: Force | None = Force.BINDING
 
     @property
-    def mandatory(self) -> bool:
-        return all(step.kind is not StepKind.RECOGNISED for step in self.steps)
+    def binding(self) -> bool:
+        return self.force == Force.BINDING
+
+    @property
+    def label(self) -> str:
+        return force_label(self.force)
+
+    @property
+    def key(self) -> str:
+        return force_key(self.force)
 
     @property
     def effective_from(self) -> dt.date | None:
@@ -88,7 +147,7 @@ class Reason:
         return max(dates, default=None)
 
     def __str__(self) -> str:
-        return f"Applies in {self.jurisdiction.name}: {self.path}"
+        return f"{'Applies in' if self.force else 'In'} {self.jurisdiction.name}: {self.path}"
 
     @property
     def path(self) -> str:
@@ -101,74 +160,167 @@ class Reason:
                 text += f", a rule of {self.jurisdiction.name}"
             elif step.kind is StepKind.PARENT:
                 text += f", a rule of {step.via.name}, of which {self.jurisdiction.name} is part"
+            elif step.kind is StepKind.INCORPORATED:
+                text += f", {step.describe(self.jurisdiction)}"
             else:
                 text += f", which applies {step.describe(self.jurisdiction)}"
         return text
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """One rule in one place: the strongest force among its reasons; weaker reasons are detail."""
+
+    jurisdiction: Jurisdiction
+    reasons: tuple[Reason, ...]  # strongest first
+
+    @property
+    def force(self) -> Force | None:
+        return self.reasons[0].force if self.reasons else None
+
+    @property
+    def label(self) -> str:
+        return force_label(self.force)
+
+    @property
+    def key(self) -> str:
+        return force_key(self.force)
+
+    @property
+    def grounds(self) -> list[Reason]:
+        """The reasons that carry the verdict."""
+        return [reason for reason in self.reasons if reason.force == self.force]
+
+    @property
+    def detail(self) -> list[Reason]:
+        """Weaker paths (a recognition where the rule binds), shown as detail, never as a second verdict."""
+        return [reason for reason in self.reasons if reason.force != self.force]
+
+
+def strongest_first(reasons: list[Reason]) -> list[Reason]:
+    return sorted(reasons, key=lambda reason: -STRENGTH[reason.force])
+
+
 @dataclass
 class Applicability:
-    """What reaches ``jurisdiction`` on ``on``: its own, its ancestors' and its unions' rules."""
+    """What reaches ``jurisdiction`` on ``on``: its own, its ancestors' and its unions' rules, and its treaties'."""
 
     jurisdiction: Jurisdiction
     on: dt.date
-    reaching: dict[int, Step] = field(default_factory=dict)
-    recognising: dict[int, Step] = field(default_factory=dict)
+    reaching: dict[int, Step] = field(default_factory=dict)  # maker pk -> own, parent or union step
+    treaties: dict[int, dict[str, Step]] = field(default_factory=dict)  # treaty body pk -> {role: party step}
+    chain: list[int] = field(default_factory=list)  # the jurisdiction and its ancestors
     shared: dict = field(default_factory=dict, repr=False)  # read-once data shared by one day's objects
 
-    def binding_sources(self) -> QuerySet:
-        """Published rules that reach here and can make another rule binding on ``on``."""
-        return (
-            Rule.objects.filter(jurisdiction_id__in=self.reaching, state=CurationState.PUBLISHED)
-            .exclude(applies_until__lte=self.on)
-            .values("pk")
-        )
-
-    def binding_targets(self) -> list[QuerySet]:
-        """Rules made binding here, one subquery per link of a chain of bindings."""
-        levels, sources = [], self.binding_sources()
-        for _ in range(MAX_BINDING_DEPTH):
-            targets = RuleRelation.objects.filter(kind=RelationKind.MAKES_BINDING, from_rule__in=sources)
-            levels.append(targets.values("to_rule"))
-            sources = (
-                Rule.objects.filter(pk__in=targets.values("to_rule"), state=CurationState.PUBLISHED)
-                .exclude(applies_until__lte=self.on)
-                .values("pk")
-            )
-        return levels
-
-    def condition(self, *, recognised: bool = True) -> Q:
-        """One SQL condition selecting every rule that applies here (optionally only mandatory ones)."""
-        condition = Q(jurisdiction_id__in=list(self.reaching))
-        for level in self.binding_targets():
-            condition |= Q(pk__in=level)
-        if recognised and self.recognising:
-            condition |= Q(jurisdiction_id__in=list(self.recognising))
-        return condition
-
-    def rules(self, queryset: QuerySet | None = None, *, recognised: bool = True) -> QuerySet:
-        queryset = Rule.objects.published() if queryset is None else queryset
-        return queryset.filter(self.condition(recognised=recognised))
-
-    def reasons(self, rules) -> dict[int, list[Reason]]:
-        """The reason paths of each of ``rules`` (objects with ``pk`` and ``jurisdiction_id``)."""
-        result: dict[int, list[Reason]] = {rule.pk: [] for rule in rules}
-        for rule in rules:
-            for table in (self.reaching, self.recognising):
-                if rule.jurisdiction_id in table:
-                    result[rule.pk].append(Reason(self.jurisdiction, (table[rule.jurisdiction_id],)))
-        for target, steps in self.binding_paths(list(result)):
-            result[target].append(Reason(self.jurisdiction, steps))
-        return result
+    # ---- the set, as one SQL condition
 
     @property
-    def bindings(self) -> dict[int, list[RuleRelation]]:
-        if "bindings" not in self.shared:
-            self.shared["bindings"] = live_bindings(self.on)
-        return self.shared["bindings"]
+    def bound(self) -> set[int]:
+        """Rules made binding here, through chains of bindings, or incorporated here by a rule that binds here.
+
+        Worked out from the day's live bindings and incorporations (one shared query; they
+        are tens, not thousands) and handed to SQL as a list, which keeps the condition flat.
+        """
+        if not hasattr(self, "_bound"):
+            bindings = [relation for found in self.relations.bindings.values() for relation in found]
+            incorporated = set(self.incorporations)
+            sources = {r.from_rule_id for r in bindings if self.is_source(r.from_rule)} | incorporated
+            bound: set[int] = set()
+            for _ in range(MAX_BINDING_DEPTH):
+                new = {r.to_rule_id for r in bindings if r.from_rule_id in sources} - bound
+                bound |= new
+                sources = new
+            self._bound = bound | incorporated
+        return self._bound
+
+    def condition(self, *, binding_only: bool = False) -> Q:
+        """One SQL condition selecting every rule that reaches here (or only those that bind here)."""
+        own = Q(jurisdiction_id__in=list(self.reaching))
+        condition = (own & Q(binding_by_itself=True) if binding_only else own) | Q(pk__in=sorted(self.bound))
+        if not binding_only:
+            for body, roles in self.treaties.items():
+                instruments = [kind for kind, role in TREATY_ROLES.items() if role in roles]
+                condition |= Q(jurisdiction_id=body, treaty_instrument__in=instruments)
+        return condition
+
+    def rules(self, queryset: QuerySet | None = None, *, binding_only: bool = False) -> QuerySet:
+        queryset = Rule.objects.published() if queryset is None else queryset
+        return queryset.filter(self.condition(binding_only=binding_only))
+
+    # ---- the reasons, in Python
+
+    def reasons(self, rules) -> dict[int, list[Reason]]:
+        """The reasons of each of ``rules``, strongest first.
+
+        ``rules`` are objects with ``pk``, ``jurisdiction_id``, ``binding_by_itself`` and
+        ``treaty_instrument``.
+        """
+        rules = list(rules)
+        result: dict[int, list[Reason]] = {rule.pk: [] for rule in rules}
+        for rule in rules:
+            step = self.reaching.get(rule.jurisdiction_id)
+            if step:
+                force = Force.BINDING if rule.binding_by_itself else Force.ADVISORY
+                result[rule.pk].append(Reason(self.jurisdiction, (step,), force))
+            if treaty := self.treaty_reason(rule):
+                result[rule.pk].append(treaty)
+        for rule in rules:
+            for step in self.incorporations.get(rule.pk, []):
+                result[rule.pk].append(Reason(self.jurisdiction, (step,)))
+        for target, steps in self.binding_paths(list(result)):
+            result[target].append(Reason(self.jurisdiction, steps))
+        return {pk: strongest_first(found) for pk, found in result.items()}
+
+    def verdicts(self, rules) -> dict[int, Verdict]:
+        return {pk: Verdict(self.jurisdiction, tuple(found)) for pk, found in self.reasons(rules).items()}
+
+    def treaty_reason(self, rule) -> Reason | None:
+        """How a treaty instrument reaches a party to its own treaty, if this jurisdiction is one."""
+        role = TREATY_ROLES.get(rule.treaty_instrument)
+        party = self.treaties.get(rule.jurisdiction_id, {}).get(role)
+        if party is None:
+            return None
+        if rule.treaty_instrument == TreatyInstrument.UN_REGULATION:
+            application = self.applications.get(rule.pk)
+            if application is None:
+                return Reason(self.jurisdiction, (Step(StepKind.UNRECORDED, since=party.since, treaty=role),), None)
+            step = Step(StepKind.APPLIES, since=application.since, treaty=role)
+            return Reason(self.jurisdiction, (step,), Force.RECOGNISED)
+        if role == MembershipRole.PARTY_1958:
+            return Reason(self.jurisdiction, (party,), Force.RECOGNISED)
+        return Reason(self.jurisdiction, (party,), Force.ADVISORY)
+
+    @property
+    def applications(self) -> dict[int, RegulationApplication]:
+        """The UN Regulations this jurisdiction (or its country) applies on ``on``, read once, when needed."""
+        if not hasattr(self, "_applications"):
+            found = RegulationApplication.objects.active_on(self.on).filter(party_id__in=self.chain)
+            self._applications = {application.regulation_id: application for application in found}
+        return self._applications
+
+    @property
+    def relations(self) -> LiveRelations:
+        if "relations" not in self.shared:
+            self.shared["relations"] = live_relations(self.on)
+        return self.shared["relations"]
+
+    def is_source(self, rule: Rule) -> bool:
+        """Whether ``rule`` binds here by itself (and so can make another rule binding here)."""
+        return rule.jurisdiction_id in self.reaching and rule.binding_by_itself
+
+    @property
+    def incorporations(self) -> dict[int, list[Step]]:
+        """Rules of elsewhere incorporated here, keyed by rule pk, with the incorporating step."""
+        if not hasattr(self, "_incorporations"):
+            found: dict[int, list[Step]] = {}
+            for relation in self.relations.implements:
+                if self.is_source(relation.from_rule) and relation.target_jurisdiction_id not in self.reaching:
+                    found.setdefault(relation.to_rule_id, []).append(relation_step(relation, StepKind.INCORPORATED))
+            self._incorporations = found
+        return self._incorporations
 
     def binding_paths(self, rule_ids: list[int]):
-        """Yield (rule id, steps) for each chain of bindings from a rule that reaches here.
+        """Yield (rule id, steps) for each chain of bindings from a rule that binds here.
 
         Walks the live bindings (one query, shared) back from each rule: the frontier
         holds partial paths (target, steps so far, rule that still needs a binder).
@@ -177,40 +329,60 @@ class Applicability:
         for _ in range(MAX_BINDING_DEPTH):
             next_frontier = []
             for target, steps, needs in frontier:
-                for relation in self.bindings.get(needs, []):
+                for relation in self.relations.bindings.get(needs, []):
                     binder = relation.from_rule
                     if binder.pk == target or any(step.rule == binder for step in steps):
                         continue
-                    path = (*steps, binding_step(relation))
-                    if binder.jurisdiction_id in self.reaching:
-                        yield target, (*path, self.reaching[binder.jurisdiction_id])
-                    else:
+                    path = (*steps, relation_step(relation, StepKind.BINDING))
+                    starts = [self.reaching[binder.jurisdiction_id]] if self.is_source(binder) else []
+                    starts += self.incorporations.get(binder.pk, [])
+                    for start in starts:
+                        yield target, (*path, start)
+                    if not starts:
                         next_frontier.append((target, path, binder.pk))
             frontier = next_frontier
 
 
-def live_bindings(on: dt.date) -> dict[int, list[RuleRelation]]:
-    """Every binding in effect on ``on``, keyed by the bound rule (one query).
+@dataclass
+class LiveRelations:
+    """The bindings and incorporations in effect on a day, read whole (they are tens, not thousands)."""
 
-    A binder counts while it is published and not repealed; bindings are few (tens,
-    not thousands), so they are read whole and walked in Python.
-    """
+    bindings: dict[int, list[RuleRelation]]  # keyed by the rule made binding
+    implements: list[RuleRelation]
+
+    def implementers_of(self, rule_pk: int) -> list[RuleRelation]:
+        return [relation for relation in self.implements if relation.to_rule_id == rule_pk]
+
+
+def live_relations(on: dt.date) -> LiveRelations:
+    """Every binding and incorporation whose carrier is published and unrepealed on ``on`` (one query)."""
     relations = (
-        RuleRelation.objects.filter(kind=RelationKind.MAKES_BINDING, from_rule__state=CurationState.PUBLISHED)
+        RuleRelation.objects.filter(
+            kind__in=[RelationKind.MAKES_BINDING, RelationKind.IMPLEMENTS], from_rule__state=CurationState.PUBLISHED
+        )
         .exclude(from_rule__applies_until__lte=on)
         .select_related("from_rule__jurisdiction")
+        .defer("from_rule__summary", "from_rule__internal_notes", "from_rule__search_vector")
+        .annotate(target_jurisdiction_id=F("to_rule__jurisdiction_id"))
         .order_by("from_rule__jurisdiction__code", "from_rule__title")
     )
-    by_target: dict[int, list[RuleRelation]] = {}
+    found = LiveRelations(bindings={}, implements=[])
     for relation in relations:
-        by_target.setdefault(relation.to_rule_id, []).append(relation)
-    return by_target
+        if relation.kind == RelationKind.MAKES_BINDING:
+            found.bindings.setdefault(relation.to_rule_id, []).append(relation)
+        else:
+            found.implements.append(relation)
+    return found
 
 
-def binding_step(relation: RuleRelation) -> Step:
-    binder = relation.from_rule
-    dates = [d for d in (binder.applies_from, relation.applies_from) if d]
-    return Step(StepKind.BINDING, rule=binder, effective_from=max(dates, default=None))
+def carried_from(relation: RuleRelation) -> dt.date | None:
+    """When a binding or incorporation takes effect: the later of its carrier's start and its own date."""
+    dates = [d for d in (relation.from_rule.applies_from, relation.applies_from) if d]
+    return max(dates, default=None)
+
+
+def relation_step(relation: RuleRelation, kind: StepKind) -> Step:
+    return Step(kind, rule=relation.from_rule, effective_from=carried_from(relation))
 
 
 def applicabilities(jurisdictions, on: dt.date) -> dict[int, Applicability]:
@@ -219,119 +391,30 @@ def applicabilities(jurisdictions, on: dt.date) -> dict[int, Applicability]:
     One query for all their memberships (and their ancestors'); pass jurisdictions
     fetched with ``select_related("parent")`` to spare one query per subdivision.
     """
-    result, chains, shared = {}, {}, {}
+    result, shared = {}, {}
     for jurisdiction in jurisdictions:
-        reach = result[jurisdiction.pk] = Applicability(jurisdiction, on, shared=shared)
-        chain = chains[jurisdiction.pk] = [jurisdiction]
+        chain = [jurisdiction]
         while chain[-1].parent_id and len(chain) < MAX_BINDING_DEPTH:
             chain.append(chain[-1].parent)
+        reach = result[jurisdiction.pk] = Applicability(jurisdiction, on, chain=[j.pk for j in chain], shared=shared)
         reach.reaching[jurisdiction.pk] = Step(StepKind.OWN)
         for ancestor in chain[1:]:
             reach.reaching[ancestor.pk] = Step(StepKind.PARENT, via=ancestor)
-    members = {j.pk for chain in chains.values() for j in chain}
+    members = {pk for reach in result.values() for pk in reach.chain}
     memberships = Membership.objects.active_on(on).filter(member__in=members).select_related("body")
     for membership in memberships:
         body, since = membership.body, membership.since
-        for pk, chain in chains.items():
-            if membership.member_id not in {j.pk for j in chain}:
+        for reach in result.values():
+            if membership.member_id not in reach.chain:
                 continue
             if membership.role == MembershipRole.MEMBER and body.kind == JurisdictionKind.UNION:
-                result[pk].reaching.setdefault(body.pk, Step(StepKind.UNION, via=body, since=since))
-            elif membership.role == MembershipRole.PARTY_1958:
-                result[pk].recognising.setdefault(body.pk, Step(StepKind.RECOGNISED, via=body, since=since))
+                reach.reaching.setdefault(body.pk, Step(StepKind.UNION, via=body, since=since))
+            elif membership.role in TREATY_NAMES:
+                party = Step(StepKind.PARTY, via=body, since=since, treaty=membership.role)
+                reach.treaties.setdefault(body.pk, {}).setdefault(membership.role, party)
     return result
 
 
 def applicability(jurisdiction: Jurisdiction, on: dt.date) -> Applicability:
     """What reaches ``jurisdiction`` on ``on`` (one query for its memberships)."""
     return applicabilities([jurisdiction], on)[jurisdiction.pk]
-
-
-@dataclass
-class Coverage:
-    """A group of jurisdictions where a rule applies for one reason."""
-
-    explanation: str
-    jurisdictions: list[Jurisdiction]
-    mandatory: bool = True
-    effective_from: dt.date | None = None
-
-
-def binders_of(rule: Rule, on: dt.date) -> list[tuple[Rule, dt.date | None]]:
-    """Published rules that make ``rule`` binding on ``on``, following chains (one query)."""
-    bindings, found, frontier = live_bindings(on), [], [rule.pk]
-    for _ in range(MAX_BINDING_DEPTH):
-        next_frontier = []
-        for needs in frontier:
-            for relation in bindings.get(needs, []):
-                binder = relation.from_rule
-                if binder.pk != rule.pk and binder not in [b for b, _ in found]:
-                    found.append((binder, binding_step(relation).effective_from))
-                    next_frontier.append(binder.pk)
-        frontier = next_frontier
-    return found
-
-
-def coverage(rule: Rule, on: dt.date) -> list[Coverage]:
-    """Where ``rule`` applies on ``on`` and why, grouped by reason; mandatory groups first."""
-    binders = binders_of(rule, on)
-    makers = [rule.jurisdiction, *(binder.jurisdiction for binder, _ in binders)]
-    memberships: dict[int, list[Membership]] = {}
-    bodies = [j.pk for j in makers if j.kind in (JurisdictionKind.UNION, JurisdictionKind.TREATY_BODY)]
-    if bodies:
-        for membership in (
-            Membership.objects.active_on(on).filter(body__in=bodies).select_related("member").order_by("member__name")
-        ):
-            memberships.setdefault(membership.body_id, []).append(membership)
-
-    def members_of(body: Jurisdiction, role: str) -> list[Jurisdiction]:
-        return [m.member for m in memberships.get(body.pk, []) if m.role == role]
-
-    groups = []
-    if rule.jurisdiction.kind != JurisdictionKind.TREATY_BODY:
-        groups.append(Coverage(f"made by {rule.jurisdiction.name}", [rule.jurisdiction]))
-    if rule.jurisdiction.kind == JurisdictionKind.UNION:
-        members = members_of(rule.jurisdiction, MembershipRole.MEMBER)
-        groups.append(Coverage(f"in its member states, via {rule.jurisdiction.code} membership", members))
-    for binder, effective in binders:
-        made_binding = f"made binding by {binder}"
-        groups.append(Coverage(made_binding, [binder.jurisdiction], effective_from=effective))
-        if binder.jurisdiction.kind == JurisdictionKind.UNION:
-            members = members_of(binder.jurisdiction, MembershipRole.MEMBER)
-            groups.append(
-                Coverage(f"{made_binding}, via {binder.jurisdiction.code} membership", members, True, effective)
-            )
-    if rule.jurisdiction.kind == JurisdictionKind.TREATY_BODY:
-        parties = members_of(rule.jurisdiction, MembershipRole.PARTY_1958)
-        groups.append(Coverage("recognised, not mandatory: parties to the 1958 Agreement", parties, False))
-    return [group for group in groups if group.jurisdictions]
-
-
-def applicable_counts(jurisdictions, on: dt.date, rules: QuerySet) -> dict[int, int]:
-    """How many of ``rules`` apply in each of ``jurisdictions`` on ``on``, in four queries.
-
-    The same answer as ``Applicability.condition`` (the tests hold them to it), but
-    counted from per-maker totals and the few binding relations, so it stays cheap
-    however many rules and jurisdictions there are.
-    """
-    reaches = applicabilities(jurisdictions, on)
-    per_maker = dict(
-        rules.order_by().values("jurisdiction_id").annotate(n=Count("pk")).values_list("jurisdiction_id", "n")
-    )
-    edges = [
-        (relation.from_rule.jurisdiction_id, relation.from_rule_id, relation.to_rule_id)
-        for relations in live_bindings(on).values()
-        for relation in relations
-    ]
-    bound_makers = dict(rules.filter(pk__in={target for _, _, target in edges}).values_list("pk", "jurisdiction_id"))
-    counts = {}
-    for pk, reach in reaches.items():
-        covered = set(reach.reaching) | set(reach.recognising)
-        bound, sources = set(), {binder for maker, binder, _ in edges if maker in reach.reaching}
-        for _ in range(MAX_BINDING_DEPTH):
-            new = {target for _, binder, target in edges if binder in sources} - bound
-            bound |= new
-            sources = new
-        extra = {t for t in bound if t in bound_makers and bound_makers[t] not in covered}
-        counts[pk] = sum(per_maker.get(maker, 0) for maker in covered) + len(extra)
-    return counts

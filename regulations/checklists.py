@@ -1,11 +1,13 @@
 """Requirement checklists: the one row builder every format and every door uses.
 
-A checklist lists each requirement of each rule that is mandatory in the chosen
-jurisdictions on a day, in force or adopted and coming, with why it applies, from
-when it binds the vehicle asked about (its phase-in milestones in that market, else
-its own deadline, else the day its rule binds there) and, for a firm, its assessment.
-Rows stream from the database, so a checklist of 100,000 rows costs the same few
-queries and flat memory.
+A checklist lists each requirement of each rule that binds in the chosen
+jurisdictions on a day, in force or adopted and coming, with its force, why it
+applies, from when it binds the vehicle asked about (its phase-in milestones in that
+market, else its own deadline, else the day its rule binds there) and, for a firm,
+its assessment. Rules only recognised or advisory there are left out unless the
+query asks for those forces too (``ChecklistQuery.forces``); a UN Regulation whose
+application is not recorded never makes a row. Rows stream from the database, so a
+checklist of 100,000 rows costs the same few queries and flat memory.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from .applicability import Applicability, Reason, applicabilities
+from .applicability import Applicability, Force, Verdict, applicabilities, force_key
 from .milestones import PhaseIn, by_rule, phase_in
 from .models import (
     Assessment,
@@ -36,7 +38,8 @@ from .models import (
 CHUNK = 2000
 ROW_FIELDS = [
     *["rule_id", "reference", "obligation", "deadline", "evidence", "order", "reference_checked", "internal_note"],
-    *["rule__title", "rule__citation", "rule__applies_from", "rule__jurisdiction__code", "rule__jurisdiction__name"],
+    *["rule__title", "rule__citation", "rule__applies_from", "rule__binding_by_itself"],
+    *["rule__jurisdiction__code", "rule__jurisdiction__name"],
 ]
 SAMPLE_LABEL = "illustrative sample"
 INTERNAL_LABEL = "internal"
@@ -52,6 +55,7 @@ class Column:
 
 BASE_COLUMNS = [
     Column("applies_in", "Applies in", 14),
+    Column("force", "Force", 12),
     Column("reason", "Why it applies", 40),
     Column("citation", "Rule citation", 28),
     Column("rule_title", "Rule title", 40),
@@ -89,6 +93,7 @@ class ChecklistQuery:
     include_internal: bool = False
     rule_slugs: list[str] = field(default_factory=list)
     live_only: bool = True  # False for curators exporting rules whatever their status
+    forces: list[str] = field(default_factory=lambda: [Force.BINDING])  # which verdicts make rows in a market
 
     def describe(self) -> list[tuple[str, str]]:
         return [
@@ -98,6 +103,7 @@ class ChecklistQuery:
             ),
             ("Topics", ", ".join(t.name for t in self.topics) or "all"),
             ("Automation level", f"SAE Level {self.level}" if self.level is not None else "any"),
+            ("Force", ", ".join(Force(force).label for force in self.forces)),
             ("On", self.on.isoformat()),
             ("Vehicle", VehicleSituation(self.vehicle).label),
             ("Company", self.company.name if self.company else "none"),
@@ -113,6 +119,7 @@ class ChecklistQuery:
             "applies_in": [j.code for j in self.applies_in],
             "topics": [t.slug for t in self.topics],
             "level": self.level,
+            "force": [Force(force).value for force in self.forces],
             "on": self.on.isoformat(),
             "vehicle": str(self.vehicle),
             "company": self.company.slug if self.company else None,
@@ -221,31 +228,29 @@ def reach_for(query: ChecklistQuery) -> list[tuple[Jurisdiction | None, Applicab
     return [(j, reaches[j.pk]) for j in sorted(query.applies_in, key=lambda j: j.code)]
 
 
-def describe_reasons(reasons: list[Reason]) -> str:
-    return "; ".join(reason.path for reason in reasons if reason.mandatory)
-
-
 @dataclass
 class Section:
     """The rules of one jurisdiction (or of their own makers), worked out before any row is streamed."""
 
     jurisdiction: Jurisdiction | None
     rule_ids: list[int]
-    reasons: dict[int, list[Reason]]
+    verdicts: dict[int, Verdict]
     markets: set[int] = field(default_factory=set)  # whose milestones hold here: the place, its parents, unions
 
 
 def plan(query: ChecklistQuery, rules: QuerySet) -> list[Section]:
-    """Which rules go under which jurisdiction and why: a few queries, bounded by rules, not rows."""
+    """Which rules go under which jurisdiction, with what force and why: a few queries, bounded by rules, not rows."""
     rules = scoped_rules(query, rules).select_related(None).prefetch_related(None)
     sections = []
     for jurisdiction, reach in reach_for(query):
         if reach is None:
             sections.append(Section(None, list(rules.values_list("pk", flat=True)), {}))
             continue
-        applying = list(reach.rules(rules, recognised=False).only("pk", "jurisdiction_id"))
-        rule_ids, reasons = [rule.pk for rule in applying], reach.reasons(applying)
-        sections.append(Section(jurisdiction, rule_ids, reasons, set(reach.reaching)))
+        binding_only = list(query.forces) == [Force.BINDING]
+        found = reach.rules(rules, binding_only=binding_only)
+        applying = list(found.only("pk", "jurisdiction_id", "binding_by_itself", "treaty_instrument"))
+        verdicts = {pk: v for pk, v in reach.verdicts(applying).items() if v.force and v.force in query.forces}
+        sections.append(Section(jurisdiction, list(verdicts), verdicts, set(reach.reaching)))
     return sections
 
 
@@ -259,10 +264,10 @@ def iter_rows(
     for section in sections:
         requirements = requirement_rows(query, section.rule_ids).iterator(chunk_size=CHUNK)
         for requirement in requirements:
-            reasons = section.reasons.get(requirement.rule_id) if section.jurisdiction else None
+            verdict = section.verdicts.get(requirement.rule_id) if section.jurisdiction else None
             markets = section.markets or {requirement.rule.jurisdiction_id}
             phase = phase_in(milestones.get(requirement.rule_id, ()), requirement.pk, markets, query.vehicle)
-            yield make_row(query, section.jurisdiction, requirement, reasons, topic_names, phase)
+            yield make_row(query, section.jurisdiction, requirement, verdict, topic_names, phase)
 
 
 def topics_by_rule(rule_ids: list[int]) -> dict[int, str]:
@@ -273,12 +278,12 @@ def topics_by_rule(rule_ids: list[int]) -> dict[int, str]:
     return {rule_id: ", ".join(values) for rule_id, values in names.items()}
 
 
-def effective_date(requirement: Requirement, reasons: list[Reason] | None) -> dt.date | None:
+def effective_date(requirement: Requirement, verdict: Verdict | None) -> dt.date | None:
     """Without milestones: the requirement's own deadline, or the day the rule binds there."""
     if requirement.deadline:
         return requirement.deadline
     dates = [requirement.rule.applies_from]
-    dates += [reason.effective_from for reason in reasons or [] if reason.mandatory]
+    dates += [reason.effective_from for reason in verdict.grounds if reason.binding] if verdict else []
     return max([d for d in dates if d], default=None)
 
 
@@ -293,16 +298,18 @@ def make_row(
     query: ChecklistQuery,
     jurisdiction: Jurisdiction | None,
     requirement: Requirement,
-    reasons: list[Reason] | None,
+    verdict: Verdict | None,
     topic_names: dict[int, str],
     phase: PhaseIn,
 ) -> dict:
-    """One checklist row; ``reasons`` is None when rows follow each rule's own jurisdiction."""
+    """One checklist row; ``verdict`` is None when rows follow each rule's own jurisdiction."""
     rule = requirement.rule
-    start = phase.start if phase.milestones else effective_date(requirement, reasons)
+    start = phase.start if phase.milestones else effective_date(requirement, verdict)
+    own_force = Force.BINDING if rule.binding_by_itself else Force.ADVISORY
     row = {
         "applies_in": (jurisdiction or rule.jurisdiction).code,
-        "reason": describe_reasons(reasons) if reasons is not None else f"made by {rule.jurisdiction.name}",
+        "force": force_key(verdict.force if verdict else own_force),
+        "reason": "; ".join(r.path for r in verdict.grounds) if verdict else f"made by {rule.jurisdiction.name}",
         "citation": rule.citation,
         "rule_title": rule.title,
         "reference": requirement.reference,

@@ -1,9 +1,9 @@
 """SQL views behind the effective-status models (see ``regulations.models.mappings``).
 
 Kept here, not inline in one migration, because any later migration that rebuilds
-``regulations_assessment`` or ``regulations_requirementmapping`` on SQLite must drop the
-views first and create them again afterwards (SQLite checks views when it renames the
-rebuilt table).
+``regulations_assessment``, ``regulations_requirementmapping``, ``regulations_requirement``
+or ``regulations_rule`` on SQLite (adding a field does) must drop the views first and
+create them again afterwards (SQLite checks views when it renames the rebuilt table).
 """
 
 from django.db import migrations

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils.formats import date_format
 
-from .applicability import applicable_counts
 from .filters import SAE_LEVELS, RuleFilter
 from .models import CurationState, Instrument, Jurisdiction, LegalStatus, Topic, legal_status_expression
+from .places import applicable_counts
 
 
 @dataclass

@@ -239,7 +239,7 @@ class DeadlineFilter(django_filters.FilterSet):
             return queryset
         condition = Q()
         for reach in self.reaches:
-            condition |= reach.condition(recognised=False)
+            condition |= reach.condition(binding_only=True)
         return queryset.filter(condition)
 
     def filter_topic(self, queryset, name, value):

@@ -4,6 +4,7 @@ import re
 
 from django import forms
 
+from .applicability import Force
 from .converters import CODE_PATTERN
 from .exports import FORMATS
 from .fields import DayField
@@ -87,11 +88,24 @@ class ChecklistForm(OnDateForm):
         label="Vehicle",
         help_text="Which phase-in dates apply: a new type is bound from the dates for new types.",
     )
+    force = forms.MultipleChoiceField(
+        choices=Force.choices,
+        required=False,
+        label="Force",
+        help_text=(
+            "Binding rules only unless you tick more; "
+            "a UN Regulation whose application is not recorded is never listed."
+        ),
+        error_messages={"invalid_choice": "Unknown force %(value)s: choose binding, recognised or advisory."},
+    )
     format = forms.ChoiceField(
         choices=[(name, name) for name in FORMATS],
         required=False,
         error_messages={"invalid_choice": f"Unsupported format %(value)s: choose one of {', '.join(FORMATS)}."},
     )
+
+    def clean_force(self):
+        return self.cleaned_data["force"] or [Force.BINDING]
 
     def clean(self):
         cleaned = super().clean()

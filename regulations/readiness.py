@@ -76,7 +76,7 @@ def effective_statuses(staff: bool):
 
 
 def scopes_by_jurisdiction(jurisdictions, on: dt.date) -> dict[int, list[int]]:
-    """The rules whose requirements count in each market: published, mandatory there, in force or coming.
+    """The rules whose requirements count in each market: published, binding there, in force or coming.
 
     Read in one query (a flag per market) and kept as id lists, so the aggregates that
     use them stay flat SQL rather than nesting the applicability conditions again.
@@ -84,10 +84,10 @@ def scopes_by_jurisdiction(jurisdictions, on: dt.date) -> dict[int, list[int]]:
     reaches = applicabilities(jurisdictions, on)
     if not reaches:
         return {}
-    flags = {f"in_{pk}": flag(reach.condition(recognised=False)) for pk, reach in reaches.items()}
+    flags = {f"in_{pk}": flag(reach.condition(binding_only=True)) for pk, reach in reaches.items()}
     any_market = Q()
     for reach in reaches.values():
-        any_market |= reach.condition(recognised=False)
+        any_market |= reach.condition(binding_only=True)
     scopes: dict[int, list[int]] = {pk: [] for pk in reaches}
     for row in Rule.objects.published().live_on(on).filter(any_market).annotate(**flags).values("pk", *flags):
         for pk in reaches:

@@ -162,3 +162,34 @@ class RequirementMappingFactory(factory.django.DjangoModelFactory):
     to_requirement = factory.SubFactory(RequirementFactory)
     relationship = m.MappingRelationship.INTERSECTS
     rationale = "Both ask for a cybersecurity management system."
+
+
+class TreatyBodyFactory(JurisdictionFactory):
+    code = factory.Sequence(lambda n: f"TB{n}")
+    name = factory.Sequence(lambda n: f"Test Forum {n}")
+    kind = m.JurisdictionKind.TREATY_BODY
+
+
+class UnRegulationFactory(RuleFactory):
+    jurisdiction = factory.SubFactory(TreatyBodyFactory)
+    instrument = m.Instrument.REGULATION
+    binding_by_itself = False
+    treaty_instrument = m.TreatyInstrument.UN_REGULATION
+
+
+class RegulationApplicationFactory(factory.django.DjangoModelFactory):
+    """A party to the 1958 Agreement (its membership made too) applying a UN Regulation."""
+
+    class Meta:
+        model = m.RegulationApplication
+        skip_postgeneration_save = True
+
+    party = factory.SubFactory(JurisdictionFactory)
+    regulation = factory.SubFactory(UnRegulationFactory)
+    source_url = factory.Sequence(lambda n: f"https://example.org/treaties/{n}")
+
+    @factory.post_generation
+    def party_membership(self, create, extracted, **kwargs):
+        if create:
+            body = self.regulation.jurisdiction
+            MembershipFactory(member=self.party, body=body, role=m.MembershipRole.PARTY_1958, since=None)

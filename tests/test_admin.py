@@ -27,6 +27,7 @@ FACTORIES = {
     m.PublicRecord: f.PublicRecordFactory,
     m.Assessment: f.AssessmentFactory,
     m.RequirementMapping: f.RequirementMappingFactory,
+    m.RegulationApplication: f.RegulationApplicationFactory,
 }
 
 

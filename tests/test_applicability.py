@@ -3,11 +3,13 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from regulations import models as m
-from regulations.applicability import StepKind, applicability, applicable_counts
+from regulations.applicability import Force, StepKind, applicability
+from regulations.places import applicable_counts, coverage
 
 from .factories import JurisdictionFactory, MembershipFactory, RuleFactory, RuleRelationFactory, UnionFactory
 
@@ -39,7 +41,12 @@ class World:
         self.member_rule = RuleFactory(jurisdiction=self.member)
         self.federal_rule = RuleFactory(jurisdiction=self.federation)
         self.state_rule = RuleFactory(jurisdiction=self.state)
-        self.un_regulation = RuleFactory(jurisdiction=self.treaty, short_name="UN R999")
+        self.un_regulation = RuleFactory(
+            jurisdiction=self.treaty,
+            short_name="UN R999",
+            binding_by_itself=False,
+            treaty_instrument=m.TreatyInstrument.UN_REGULATION,
+        )
         self.safety_regulation = RuleFactory(
             jurisdiction=self.union, short_name="Safety Regulation", applies_from=dt.date(2022, 7, 6)
         )
@@ -53,8 +60,8 @@ def world():
     return World()
 
 
-def applies(jurisdiction, rule, on=TODAY, recognised=True) -> bool:
-    return applicability(jurisdiction, on).rules(recognised=recognised).filter(pk=rule.pk).exists()
+def applies(jurisdiction, rule, on=TODAY, binding_only=False) -> bool:
+    return applicability(jurisdiction, on).rules(binding_only=binding_only).filter(pk=rule.pk).exists()
 
 
 def reasons(jurisdiction, rule, on=TODAY):
@@ -93,10 +100,10 @@ def test_union_rules_stop_applying_after_a_member_leaves(world, on, expected):
     assert applies(world.leaver, world.union_rule, on=on) is expected
 
 
-def test_a_rule_made_binding_twice_over_has_two_mandatory_reasons(world):
-    assert applies(world.member, world.un_regulation, recognised=False)
+def test_a_rule_made_binding_twice_over_has_two_binding_reasons(world):
+    assert applies(world.member, world.un_regulation, binding_only=True)
     found = reasons(world.member, world.un_regulation)
-    binding = [r for r in found if r.mandatory]
+    binding = [r for r in found if r.binding]
     assert {r.steps[0].rule for r in binding} == {world.safety_regulation, world.framework}
     assert all(r.steps[-1].kind is StepKind.UNION for r in binding)
     gsr = next(r for r in binding if r.steps[0].rule == world.safety_regulation)
@@ -107,17 +114,34 @@ def test_a_rule_made_binding_twice_over_has_two_mandatory_reasons(world):
     )
 
 
-def test_a_treaty_party_only_recognises_a_un_regulation(world):
+def test_a_treaty_party_recognises_a_un_regulation_it_is_recorded_applying(world):
+    m.RegulationApplication.objects.create(
+        party=world.party, regulation=world.un_regulation, since=dt.date(2021, 1, 22), source_url="https://un.example/"
+    )
     found = reasons(world.party, world.un_regulation)
-    assert [r.mandatory for r in found] == [False]
-    assert "recognised, not mandatory" in str(found[0])
+    assert [r.force for r in found] == [Force.RECOGNISED]
+    assert str(found[0]) == "Applies in Partyland: applies it as a party to the 1958 Agreement since 22 January 2021"
     assert applies(world.party, world.un_regulation)
-    assert not applies(world.party, world.un_regulation, recognised=False)
+    assert not applies(world.party, world.un_regulation, binding_only=True)
+    assert [r.force for r in reasons(world.party, world.un_regulation, on=dt.date(2021, 1, 21))] == [None]
 
 
-def test_a_member_of_the_union_that_is_also_a_party_has_both_paths(world):
+def test_a_treaty_party_not_recorded_applying_a_un_regulation_gets_no_force(world):
+    found = reasons(world.party, world.un_regulation)
+    assert [r.force for r in found] == [None]
+    assert str(found[0]) == (
+        "In Partyland: party to the 1958 Agreement (start date not recorded); "
+        "whether it applies this regulation is not recorded"
+    )
+    assert applies(world.party, world.un_regulation)
+    assert not applies(world.party, world.un_regulation, binding_only=True)
+
+
+def test_a_member_of_the_union_that_is_also_a_party_has_one_verdict_and_the_treaty_path_as_detail(world):
     found = reasons(world.member, world.un_regulation)
-    assert sorted(r.mandatory for r in found) == [False, True, True]
+    assert [r.force for r in found] == [Force.BINDING, Force.BINDING, None]
+    verdict = applicability(world.member, TODAY).verdicts([world.un_regulation])[world.un_regulation.pk]
+    assert verdict.force == Force.BINDING and len(verdict.grounds) == 2 and len(verdict.detail) == 1
 
 
 def test_a_binding_rule_that_is_not_published_binds_nothing(world):
@@ -139,9 +163,84 @@ def test_a_repealed_binding_rule_no_longer_binds(world):
 def test_bindings_chain(world):
     standard = RuleFactory(jurisdiction=world.federation, short_name="Standard")
     RuleRelationFactory(from_rule=world.un_regulation, to_rule=standard, kind=m.RelationKind.MAKES_BINDING)
-    assert applies(world.member, standard, recognised=False)
-    path = next(r for r in reasons(world.member, standard) if r.mandatory)
+    assert applies(world.member, standard, binding_only=True)
+    path = next(r for r in reasons(world.member, standard) if r.binding)
     assert [step.kind for step in path.steps] == [StepKind.BINDING, StepKind.BINDING, StepKind.UNION]
+
+
+def test_each_treaty_reaches_only_its_own_parties(world):
+    gtr = RuleFactory(jurisdiction=world.treaty, binding_by_itself=False, treaty_instrument=m.TreatyInstrument.UN_GTR)
+    ninety_eight = JurisdictionFactory(code="QN", name="Ninetyeightland")
+    MembershipFactory(
+        member=ninety_eight, body=world.treaty, role=m.MembershipRole.PARTY_1998, since=dt.date(2010, 1, 1)
+    )
+    assert applies(ninety_eight, gtr) and not applies(ninety_eight, world.un_regulation)
+    assert not applies(world.party, gtr)
+    found = reasons(ninety_eight, gtr)
+    assert [r.force for r in found] == [Force.ADVISORY]
+    assert found[0].path == "party to the 1998 Agreement since 1 January 2010, which binds governments, not vehicles"
+    assert not applies(ninety_eight, gtr, on=dt.date(2009, 12, 31))
+
+
+def test_a_rule_that_implements_another_carries_its_bindings_into_its_own_jurisdiction(world):
+    incorporation = RuleFactory(
+        jurisdiction=world.party, short_name="Partyland Approval Act", applies_from=dt.date(2023, 3, 1)
+    )
+    RuleRelationFactory(from_rule=incorporation, to_rule=world.safety_regulation, kind=m.RelationKind.IMPLEMENTS)
+    assert applies(world.party, world.safety_regulation, binding_only=True)
+    assert applies(world.party, world.un_regulation, binding_only=True)
+    assert [r.path for r in reasons(world.party, world.un_regulation) if r.binding] == [
+        "made binding by Safety Regulation from 6 July 2022, "
+        "incorporated in Partyland by Partyland Approval Act from 1 March 2023"
+    ]
+    groups = {group.explanation: group for group in coverage(world.un_regulation, TODAY)}
+    incorporated = groups["made binding by Safety Regulation, incorporated in Partyland by Partyland Approval Act"]
+    assert incorporated.jurisdictions == [world.party] and incorporated.effective_from == dt.date(2023, 3, 1)
+    assert (
+        world.party in groups["parties to the 1958 Agreement; whether they apply this regulation is not recorded"].also
+    )
+
+
+def test_an_implementing_rule_that_does_not_bind_here_carries_nothing(world):
+    guidance = RuleFactory(jurisdiction=world.party, instrument=m.Instrument.GUIDANCE, binding_by_itself=False)
+    draft = RuleFactory(jurisdiction=world.party, state=m.CurationState.DRAFT)
+    repealed = RuleFactory(jurisdiction=world.party, applies_until=dt.date(2024, 1, 1))
+    for carrier in (guidance, draft, repealed):
+        RuleRelationFactory(from_rule=carrier, to_rule=world.framework, kind=m.RelationKind.IMPLEMENTS)
+    assert not applies(world.party, world.framework)
+    assert reasons(world.party, world.framework) == []
+
+
+def test_implementing_a_rule_that_already_applies_adds_no_second_reason(world):
+    delegated = RuleFactory(jurisdiction=world.union, short_name="Delegated Act")
+    RuleRelationFactory(from_rule=delegated, to_rule=world.safety_regulation, kind=m.RelationKind.IMPLEMENTS)
+    assert [r.path for r in reasons(world.member, world.safety_regulation)] == [
+        "via QU membership since 1 January 1958"
+    ]
+
+
+def test_guidance_is_advisory_where_it_applies_and_can_never_bind_by_itself(world):
+    guidance = RuleFactory(jurisdiction=world.union, instrument=m.Instrument.GUIDANCE, binding_by_itself=False)
+    assert [r.force for r in reasons(world.member, guidance)] == [Force.ADVISORY]
+    assert applies(world.member, guidance) and not applies(world.member, guidance, binding_only=True)
+    guidance.binding_by_itself = True
+    with pytest.raises(ValidationError, match="Guidance never binds by itself"):
+        guidance.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        guidance.save()
+
+
+def test_only_a_party_can_be_recorded_applying_and_only_a_un_regulation(world):
+    outsider = JurisdictionFactory(code="QX", name="Outsideland")
+    with pytest.raises(ValidationError, match="party to the 1958 Agreement first"):
+        application = m.RegulationApplication(
+            party=outsider, regulation=world.un_regulation, source_url="https://un.example/"
+        )
+        application.full_clean()
+    with pytest.raises(ValidationError, match="Choose a UN Regulation"):
+        m.RegulationApplication(
+            party=world.party, regulation=world.union_rule, source_url="https://un.example/"
+        ).full_clean()
 
 
 def test_reasons_cost_the_same_queries_for_5_or_50_rules(world):
@@ -164,18 +263,18 @@ def test_real_content_gdpr_stopped_applying_in_the_uk_after_brexit():
     assert not applies(gb, gdpr, on=dt.date(2020, 2, 1))
 
 
-def test_real_content_un_r155_is_mandatory_in_germany_through_eu_law():
+def test_real_content_un_r155_is_binding_in_germany_through_eu_law():
     germany, r155 = m.Jurisdiction.objects.get(code="DE"), m.Rule.objects.get(slug="un-r155")
-    assert applies(germany, r155, recognised=False)
-    binders = {r.steps[0].rule.slug for r in reasons(germany, r155) if r.mandatory}
+    assert applies(germany, r155, binding_only=True)
+    binders = {r.steps[0].rule.slug for r in reasons(germany, r155) if r.binding}
     assert "eu-gsr-2019-2144" in binders
 
 
-def test_real_content_un_r155_is_only_recognised_in_australia():
+def test_real_content_un_r155_is_never_binding_in_australia():
     australia, r155 = m.Jurisdiction.objects.get(code="AU"), m.Rule.objects.get(slug="un-r155")
     found = reasons(australia, r155)
     assert found
-    assert not any(r.mandatory for r in found)
+    assert not any(r.binding for r in found)
 
 
 @pytest.mark.parametrize("on", [TODAY, dt.date(2019, 6, 1), dt.date(2030, 1, 1)])
@@ -187,7 +286,18 @@ def test_counts_agree_with_the_sql_condition_everywhere(on):
         assert counts[place.pk] == expected, place.code
 
 
+@pytest.mark.parametrize("on", [TODAY, dt.date(2019, 6, 1)])
+def test_the_binding_condition_agrees_with_the_verdicts_everywhere(on):
+    rules = list(m.Rule.objects.published())
+    for place in m.Jurisdiction.objects.select_related("parent").filter(code__in=[*REAL_PLACES]):
+        reach = applicability(place, on)
+        binding = {pk for pk, verdict in reach.verdicts(rules).items() if verdict.force == Force.BINDING}
+        reaching = {pk for pk, verdict in reach.verdicts(rules).items() if verdict.reasons}
+        assert set(reach.rules(binding_only=True).values_list("pk", flat=True)) == binding, place.code
+        assert set(reach.rules().values_list("pk", flat=True)) == reaching, place.code
+
+
 REAL_PLACES = [
     *["DE", "FR", "PL", "GB", "NO", "US", "US-CA", "JP"],
-    *["KR", "AU", "CN", "BR", "EU", "UNECE", "RU", "TR"],
+    *["KR", "AU", "CN", "BR", "EU", "UNECE", "RU", "TR", "IN"],
 ]

@@ -160,3 +160,48 @@ def test_malformed_content_lists_every_problem(tmp_path):
 
     assert "'25 May 2018' is not a date" in str(error.value)
     assert "unknown topic 'no-such-topic'" in str(error.value)
+
+
+def test_force_and_treaty_are_tagged_in_the_content():
+    rules = {rule.slug: rule for rule in read_content(FIXTURES).rules}
+    unece = [rule for rule in rules.values() if rule.jurisdiction == "UNECE"]
+    assert unece and all(rule.treaty_instrument and not rule.binding_by_itself for rule in unece)
+    assert rules["unece-1998-agreement"].treaty_instrument == "agreement_1998"
+    assert rules["un-r155"].treaty_instrument == "un_regulation"
+    assert not [rule.slug for rule in rules.values() if rule.instrument == "guidance" and rule.binding_by_itself]
+    assert rules["cn-gb-44495"].binding_by_itself and not rules["cn-gbt-41871"].binding_by_itself
+
+
+@pytest.mark.django_db
+def test_the_1998_agreement_has_its_own_parties_and_china_is_one():
+    parties_1998 = set(
+        m.Membership.objects.filter(body__code="UNECE", role="party_1998").values_list("member__code", flat=True)
+    )
+    parties_1958 = set(
+        m.Membership.objects.filter(body__code="UNECE", role="party_1958").values_list("member__code", flat=True)
+    )
+    assert {"US", "CN", "DE", "JP", "KR", "EU"} <= parties_1998
+    assert "CN" not in parties_1958 and "US" not in parties_1958
+
+
+def test_bad_regulation_applications_and_forces_are_reported(tmp_path):
+    fixtures = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, fixtures)
+    path = fixtures / "un_regulation_parties.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    first = data["applications"][0]
+    data["applications"] += [{**first, "party": "CN"}, {**first, "regulation": "eu-gdpr"}, first]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    rules = fixtures / "rules" / "eu.yaml"
+    eu = yaml.safe_load(rules.read_text(encoding="utf-8"))
+    edpb = next(rule for rule in eu["rules"] if rule["slug"] == "eu-edpb-gl-01-2020")
+    edpb["binding_by_itself"] = True
+    rules.write_text(yaml.safe_dump(eu, allow_unicode=True), encoding="utf-8")
+
+    with pytest.raises(ContentError) as error:
+        read_content(fixtures)
+
+    assert "CN is not recorded as a party to the 1958 Agreement" in str(error.value)
+    assert "'eu-gdpr' is not a UN Regulation of the content" in str(error.value)
+    assert "GB applying un-r155 is given twice" in str(error.value)
+    assert "guidance and UNECE treaty instruments never bind by themselves" in str(error.value)

@@ -50,6 +50,7 @@ def hidden_rule(request):
     gdpr = m.Rule.objects.get(slug="eu-gdpr")
     RuleRelationFactory(from_rule=gdpr, to_rule=rule, kind=m.RelationKind.REFERENCES)
     RuleRelationFactory(from_rule=rule, to_rule=m.Rule.objects.get(slug="un-r157"), kind=m.RelationKind.MAKES_BINDING)
+    RuleRelationFactory(from_rule=rule, to_rule=m.Rule.objects.get(slug="jp-appi"), kind=m.RelationKind.IMPLEMENTS)
     m.ChangeEvent.objects.create(rule=rule, kind=m.ChangeKind.PUBLISHED, summary=f"{MARK} VDA added.")
     return rule
 
@@ -64,6 +65,7 @@ PAGES = [
     "/rules/?applies_in=de&on=2027-01-01",
     "/rules/eu-gdpr/",
     "/rules/un-r157/",
+    "/rules/jp-appi/",
     "/jurisdictions/",
     "/jurisdictions/de/",
     "/compare/?j=de&j=fr",
@@ -78,6 +80,7 @@ PAGES = [
     "/checklist/?applies_in=de&format=csv",
     "/checklist/?applies_in=de&format=json",
     "/checklist/?applies_in=de&format=md",
+    "/checklist/?applies_in=de&force=binding&force=recognised&force=advisory",
     "/rules/?applies_in=de&format=csv",
     "/companies/",
     "/companies/example-motors/",
@@ -111,6 +114,13 @@ def test_a_hidden_rule_makes_nothing_binding(hidden_rule):
     germany, alks = m.Jurisdiction.objects.get(code="DE"), m.Rule.objects.get(slug="un-r157")
     reasons = applicability(germany, timezone.localdate()).reasons([alks])[alks.pk]
     assert all(step.rule != hidden_rule for reason in reasons for step in reason.steps)
+
+
+def test_a_hidden_rule_incorporates_nothing(hidden_rule):
+    germany, appi = m.Jurisdiction.objects.get(code="DE"), m.Rule.objects.get(slug="jp-appi")
+    reach = applicability(germany, timezone.localdate())
+    assert reach.reasons([appi])[appi.pk] == []
+    assert not reach.rules().filter(pk=appi.pk).exists()
 
 
 def test_counts_leave_hidden_rules_out(client, hidden_rule):

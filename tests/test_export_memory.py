@@ -32,6 +32,7 @@ def generated_rows(count: int):
     for n in range(count):
         yield {
             "applies_in": "DE",
+            "force": "binding",
             "reason": "via EU membership since 1 January 1958",
             "citation": f"Generated Regulation {n // 100}",
             "rule_title": f"Generated vehicle data rule {n // 100}",

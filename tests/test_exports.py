@@ -128,8 +128,9 @@ def test_xlsx_is_made_for_work(client, tricky_rule):
     applies_from = header.index("Applies from")
     dated = [row[applies_from] for row in sheet.iter_rows(min_row=2) if row[applies_from].value]
     assert dated and all(cell.is_date for cell in dated)
-    assert sheet.column_dimensions["F"].width >= 40
-    assert sheet.cell(row=2, column=6).alignment.wrap_text
+    obligation = header.index("Obligation") + 1
+    assert sheet.column_dimensions[openpyxl.utils.get_column_letter(obligation)].width >= 40
+    assert sheet.cell(row=2, column=obligation).alignment.wrap_text
     formula_cells = [c for row in sheet.iter_rows() for c in row if str(c.value).startswith(("=", "'="))]
     assert formula_cells and all(c.data_type == "s" for c in formula_cells)
 
@@ -189,6 +190,7 @@ def test_an_empty_result_is_a_valid_file_with_header_and_note(client, fmt):
         ({"applies_in": "de", "on": "2026-02-30", "format": "csv"}, "on", "Give the date as YYYY-MM-DD"),
         ({"applies_in": "de", "format": "pdf"}, "format", "Unsupported format pdf"),
         ({"format": "csv"}, "applies_in", "Choose at least one market"),
+        ({"applies_in": "de", "force": "mandatory", "format": "csv"}, "force", "Unknown force mandatory"),
     ],
 )
 def test_bad_input_is_a_400_with_a_clear_message(client, params, field, message):
@@ -269,3 +271,17 @@ def test_curators_export_selected_rules_from_the_admin(content_admin_client):
     citations = {row[header.index("Rule citation")] for row in table[1:]}
     assert citations == {draft.citation, "Regulation (EU) 2016/679"}
     assert "Needs a check" in {row[header.index("Internal note (staff only)")] for row in table[1:]}
+
+
+def test_every_format_carries_the_force_of_each_row(client):
+    params = {"applies_in": "gb", "on": ON, "force": ["binding", "recognised"]}
+    got = {fmt: body(client.get(URL, {**params, "format": fmt})) for fmt in ("csv", "xlsx", "json", "md")}
+    from_csv = read_csv(got["csv"])
+    titles = from_csv[0]
+    tables = [from_csv, read_xlsx(got["xlsx"]), read_json(got["json"]), read_markdown(got["md"], titles)]
+    for table in tables:
+        force = table[0].index("Force")
+        by_citation = {row[table[0].index("Rule citation")]: row[force] for row in table[1:]}
+        assert by_citation["UN Regulation No. 155"] == "recognised"
+        assert by_citation["SI 2020/818 (as amended by SI 2022/1273)"] == "binding"
+        assert {row[force] for row in table[1:]} == {"binding", "recognised"}

@@ -41,7 +41,24 @@ def test_rule_constraints_agree_with_the_database():
         m.Rule(jurisdiction=place, level_min=low, level_max=high, applies_from=start, applies_until=end)
         for low, high, start, end in itertools.product(LEVELS, LEVELS, DATES, DATES)
     ]
-    assert assert_same_verdicts(rules) == 3 * len(rules)
+    assert assert_same_verdicts(rules) == checks(m.Rule) * len(rules)
+
+
+def checks(model) -> int:
+    return len([constraint for constraint in model._meta.constraints if isinstance(constraint, CheckConstraint)])
+
+
+def test_rule_force_constraints_agree_with_the_database():
+    place = m.Jurisdiction.objects.get(code="UNECE")
+    rules = [
+        m.Rule(jurisdiction=place, instrument=instrument, binding_by_itself=binds, treaty_instrument=treaty)
+        for instrument, binds, treaty in itertools.product(
+            [m.Instrument.GUIDANCE, m.Instrument.REGULATION], [True, False], ["", m.TreatyInstrument.UN_REGULATION]
+        )
+    ]
+    assert assert_same_verdicts(rules) == checks(m.Rule) * len(rules)
+    refused = [rule for rule in rules if check_constraint_errors(rule)]
+    assert len(refused) == 3  # guidance binding by itself, treaty or not; a UN Regulation binding by itself
 
 
 def test_relation_and_membership_constraints_agree_with_the_database():

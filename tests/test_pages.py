@@ -29,11 +29,10 @@ def test_rule_page_shows_summary_requirements_sources_relations_and_reach(client
 
 
 def test_a_recognised_un_regulation_is_never_called_mandatory_for_a_mere_party(client):
-    _, page = get(client, "jurisdiction-detail", "au")
-    recognised = page.split("Recognised, not mandatory")[1]
-    assert "UN R155" in recognised
-    mandatory_part = page.split("Recognised, not mandatory")[0]
-    assert "UN R155" not in mandatory_part
+    _, page = get(client, "jurisdiction-detail", "gb")
+    binding, recognised = page.split('id="recognised-heading"')
+    assert "UN R155" in recognised.split("<h3")[0]
+    assert "UN R155" not in binding
 
 
 def test_rule_page_renders_markdown_and_strips_anything_unsafe(client):
@@ -100,8 +99,8 @@ def test_compare_puts_topics_in_rows_and_jurisdictions_in_columns(client):
     assert any(rule.slug == "eu-gdpr" for rule, _ in germany)
     assert any(rule.slug == "jp-appi" for rule, _ in japan)
     assert any(rule.slug == "br-lgpd" for rule, _ in brazil)
-    r155_in_japan = [mandatory for rule, mandatory in rows["cybersecurity"][1] if rule.slug == "un-r155"]
-    assert r155_in_japan == [True]
+    r155_in_japan = [verdict.key for rule, verdict in rows["cybersecurity"][1] if rule.slug == "un-r155"]
+    assert r155_in_japan == ["binding"]
 
 
 def test_home_shows_search_counts_jurisdictions_deadlines_and_changes(client):

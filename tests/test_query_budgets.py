@@ -31,7 +31,7 @@ def place():
 
 def add_rules(place, count):
     topics = list(m.Topic.objects.filter(slug__in=["cybersecurity", "personal-data", "type-approval"]))
-    target = m.Rule.objects.get(slug="un-r155")
+    target, incorporated = m.Rule.objects.get(slug="un-r155"), m.Rule.objects.get(slug="jp-appi")
     eu = m.Jurisdiction.objects.get(code="EU")
     soon = timezone.localdate() + dt.timedelta(days=100)
     for _ in range(count):
@@ -41,6 +41,7 @@ def add_rules(place, count):
         MilestoneFactory(rule=rule, date=soon, jurisdiction=eu)
         MilestoneFactory(rule=rule, requirement=requirement, kind=m.MilestoneKind.ALL_NEW_VEHICLES, date=soon)
         RuleRelationFactory(from_rule=rule, to_rule=target, kind=m.RelationKind.MAKES_BINDING)
+        RuleRelationFactory(from_rule=rule, to_rule=incorporated, kind=m.RelationKind.IMPLEMENTS)
 
 
 def queries(client, url) -> int:
@@ -65,6 +66,8 @@ PAGES = [
     "/compare/?j=qb&j=de&j=jp",
     "/rules/un-r155/",
     "/checklist/?applies_in=qb&applies_in=de",
+    "/checklist/?applies_in=qb&applies_in=gb&force=binding&force=recognised&force=advisory",
+    "/rules/?applies_in=qb&applies_in=kr&applies_in=no",
     "/checklist/?applies_in=qb&company=byd&format=csv",
     "/checklist/?applies_in=qb&format=xlsx",
     "/checklist/?applies_in=qb&vehicle=registered&on=2026-01-01&format=json",

@@ -184,7 +184,7 @@ def test_result_rows_show_what_a_reader_needs(client):
     assert "In force" in page
     assert "25 May 2018" in page
     assert "Personal data" in page
-    assert "Applies in France: via EU membership since 1 January 1958" in page
+    assert "Binding in France:</span> via EU membership since 1 January 1958" in page
 
 
 def test_every_view_is_a_bookmarkable_url(client):

@@ -1,8 +1,8 @@
-"""Curator admin for jurisdictions, memberships, authorities and topics."""
+"""Curator admin for jurisdictions, memberships, UN Regulations applied by treaty parties, authorities and topics."""
 
 from django.contrib import admin
 
-from regulations.models import Authority, Jurisdiction, Membership, Topic
+from regulations.models import Authority, Jurisdiction, Membership, RegulationApplication, Topic
 
 from .widgets import HttpsUrlMixin, PrefetchedAutocompleteInlineMixin
 
@@ -36,6 +36,18 @@ class MembershipAdmin(HttpsUrlMixin, admin.ModelAdmin):
     search_fields = ["member__code", "member__name", "body__code", "body__name"]
     list_select_related = ["member", "body"]
     autocomplete_fields = ["member", "body"]
+
+
+@admin.register(RegulationApplication)
+class RegulationApplicationAdmin(HttpsUrlMixin, admin.ModelAdmin):
+    """Which party to the 1958 Agreement applies which UN Regulation: only these are shown as recognised."""
+
+    list_display = ["regulation", "party", "since", "until"]
+    list_filter = [("regulation", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["party__code", "party__name", "regulation__short_name", "regulation__slug"]
+    list_select_related = ["party", "regulation"]
+    autocomplete_fields = ["party", "regulation"]
+    fields = ["regulation", "party", "since", "until", "source_url", "note"]
 
 
 @admin.register(Authority)

@@ -167,6 +167,7 @@ class RuleAdmin(RuleImportMixin, ReviewedContentMixin, HistoryAdmin):
         "state",
         ReviewFilter,
         "instrument",
+        "binding_by_itself",
         ("jurisdiction", admin.RelatedOnlyFieldListFilter),
         "topics",
         "last_reviewed_on",
@@ -184,6 +185,7 @@ class RuleAdmin(RuleImportMixin, ReviewedContentMixin, HistoryAdmin):
     fieldsets = [
         (None, {"fields": ["title", "original_title", ("short_name", "slug"), "citation"]}),
         ("Where and who", {"fields": [("jurisdiction", "authority"), "instrument", "topics"]}),
+        ("Force", {"fields": ["binding_by_itself", "treaty_instrument"]}),
         ("Scope", {"fields": [("level_min", "level_max"), "vehicle_categories"]}),
         ("Dates", {"fields": [("adopted_on", "applies_from", "applies_until")]}),
         ("Content", {"fields": ["summary", "internal_notes"]}),

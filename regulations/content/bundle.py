@@ -11,6 +11,7 @@ from .entries import CODE, SLUG, Entry, Problems, read_yaml
 from .milestones import Milestone, check_milestones, read_milestones
 from .readiness import Mapping, SampleSpec, read_mappings, read_sample_spec
 from .rules import Authority, Rule, read_rule_file
+from .treaties import Application, read_applications
 
 KINDS = {"union", "treaty_body"}
 ROLES = {"member", "eea_efta", "party_1958", "party_1998"}
@@ -65,6 +66,7 @@ class Content:
     records: list[Record] = field(default_factory=list)
     mappings: list[Mapping] = field(default_factory=list)
     milestones: list[Milestone] = field(default_factory=list)
+    applications: list[Application] = field(default_factory=list)
     samples: SampleSpec | None = None
 
 
@@ -143,6 +145,7 @@ def read_content(root: Path) -> Content:
     content.companies, content.records = company_file.companies, company_file.records
     content.mappings = read_mappings(root / "mappings.yaml", problems)
     content.milestones = read_milestones(root / "milestones.yaml", problems)
+    content.applications = read_applications(root / "un_regulation_parties.yaml", problems)
     samples = root / "samples.yaml"
     if samples.exists():
         sample_file = read_company_file(samples, problems, extra={"samples"})
@@ -183,6 +186,7 @@ def cross_check(content: Content, problems: Problems) -> None:
         for relation in rule.relations:
             if relation.target not in rules or relation.target == rule.slug:
                 problems.add(where, f"relation to unknown rule {relation.target!r}")
+    check_applications(content, problems)
     requirements = {(rule.slug, r.key) for rule in content.rules for r in rule.requirements}
     for mapping in content.mappings:
         for end in (mapping.source, mapping.target):
@@ -202,3 +206,17 @@ def cross_check(content: Content, problems: Problems) -> None:
             problems.add("companies.yaml", f"record for unknown company {record.company!r}")
         if record.rule and record.rule not in rules:
             problems.add("companies.yaml", f"record names unknown rule {record.rule!r}")
+
+
+def check_applications(content: Content, problems: Problems) -> None:
+    """Each application names a UN Regulation and a party to the 1958 Agreement, once."""
+    regulations = {rule.slug for rule in content.rules if rule.treaty_instrument == "un_regulation"}
+    parties = {m.member for m in content.memberships if m.role == "party_1958"}
+    where = "un_regulation_parties.yaml"
+    for application in content.applications:
+        if application.regulation not in regulations:
+            problems.add(where, f"{application.regulation!r} is not a UN Regulation of the content")
+        if application.party not in parties:
+            problems.add(where, f"{application.party} is not recorded as a party to the 1958 Agreement")
+    for party, regulation in duplicates((a.party, a.regulation) for a in content.applications):
+        problems.add(where, f"{party} applying {regulation} is given twice")

@@ -14,6 +14,8 @@ from pathlib import Path
 import yaml
 
 INSTRUMENTS = {"law", "regulation", "technical_standard", "guidance", "bill"}
+TREATY_INSTRUMENTS = {"agreement_1958", "un_regulation", "agreement_1998", "un_gtr"}
+ADVISORY_INSTRUMENTS = {"guidance", "technical_standard"}  # bind by themselves only when the file says so
 STATES = {"published", "in_review"}
 RELATION_KINDS = {"amends", "repeals", "implements", "makes_binding", "references"}
 REQUIREMENT_KINDS = {"obligation", "prohibition", "reporting", "certification"}

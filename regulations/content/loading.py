@@ -24,6 +24,7 @@ from .bundle import Content, read_content
 from .countries import countries, subdivision_country
 from .entries import ContentError
 from .samples import sample_assessments
+from .treaties import Application
 
 CHANGE_REASON = "Loaded from the reference content"
 
@@ -103,6 +104,8 @@ class Loader:
             self.load_rule(rule)
         for rule in self.content.rules:
             self.load_relations(rule)
+        for application in self.content.applications:
+            self.load_application(application)
         for company in self.content.companies:
             self.load_company(company)
         for record in self.content.records:
@@ -192,6 +195,8 @@ class Loader:
             "short_name": rule.short_name,
             "citation": rule.citation,
             "instrument": rule.instrument,
+            "binding_by_itself": rule.binding_by_itself,
+            "treaty_instrument": rule.treaty_instrument,
             "level_min": rule.level_min,
             "level_max": rule.level_max,
             "vehicle_categories": rule.vehicle_categories,
@@ -241,6 +246,18 @@ class Loader:
                 lookup = {"from_rule": source, "to_rule": target, "kind": relation.kind}
                 values = {"applies_from": relation.applies_from, "note": relation.note}
                 self.upsert(m.RuleRelation, lookup, values)
+
+    def load_application(self, application: Application) -> None:
+        party = self.jurisdiction(application.party, f"{application.party} applying {application.regulation}")
+        regulation = self.rules.get(application.regulation)
+        if party and regulation:
+            values = {
+                "since": application.since,
+                "until": application.until,
+                "source_url": application.source_url,
+                "note": application.note,
+            }
+            self.upsert(m.RegulationApplication, {"party": party, "regulation": regulation}, values)
 
     def load_company(self, company: company_content.Company) -> None:
         values = {

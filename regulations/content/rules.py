@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .entries import (
+    ADVISORY_INSTRUMENTS,
     CODE,
     INSTRUMENTS,
     RELATION_KINDS,
     REQUIREMENT_KINDS,
     SLUG,
     STATES,
+    TREATY_INSTRUMENTS,
     URL,
     Entry,
     Problems,
@@ -67,6 +69,8 @@ class Rule:
     original_title: str
     citation: str
     instrument: str
+    binding_by_itself: bool
+    treaty_instrument: str
     adopted_on: dt.date | None
     applies_from: dt.date | None
     applies_until: dt.date | None
@@ -163,6 +167,8 @@ RULE_FIELDS = {
     "original_title",
     "citation",
     "instrument",
+    "binding_by_itself",
+    "treaty_instrument",
     "adopted_on",
     "applies_from",
     "applies_until",
@@ -184,6 +190,9 @@ def read_rule(data, where: str, problems: Problems) -> Rule:
     where = f"{where} ({slug})"
     e.where = where
     level_min, level_max = read_levels(e)
+    instrument = e.text("instrument", choices=INSTRUMENTS)
+    treaty_instrument = e.text("treaty_instrument", required=False, choices=TREATY_INSTRUMENTS)
+    binds = e.flag("binding_by_itself", not treaty_instrument and instrument not in ADVISORY_INSTRUMENTS)
     rule = Rule(
         slug=slug,
         jurisdiction=e.pattern("jurisdiction", CODE),
@@ -192,7 +201,9 @@ def read_rule(data, where: str, problems: Problems) -> Rule:
         title=e.text("title"),
         original_title=e.text("original_title", required=False),
         citation=e.text("citation", required=False),
-        instrument=e.text("instrument", choices=INSTRUMENTS),
+        instrument=instrument,
+        binding_by_itself=binds,
+        treaty_instrument=treaty_instrument,
         adopted_on=e.date("adopted_on"),
         applies_from=e.date("applies_from"),
         applies_until=e.date("applies_until"),
@@ -214,6 +225,10 @@ def read_rule(data, where: str, problems: Problems) -> Rule:
 
 
 def check_rule(rule: Rule, where: str, problems: Problems) -> None:
+    if rule.binding_by_itself and (rule.instrument == "guidance" or rule.treaty_instrument):
+        problems.add(where, "guidance and UNECE treaty instruments never bind by themselves")
+    if rule.treaty_instrument and rule.jurisdiction != "UNECE":
+        problems.add(where, "a UNECE treaty instrument belongs to the UNECE jurisdiction")
     if not rule.sources:
         problems.add(where, "a rule needs at least one source")
     if rule.applies_from and rule.applies_until and rule.applies_until <= rule.applies_from:

@@ -30,7 +30,7 @@ def sample_requirements(company: Company, spec: SampleSpec):
     rules = Rule.objects.published().live_on(spec.as_of).exclude(slug__in=spec.unassessed_rules)
     applying = set()
     for reach in applicabilities(markets, spec.as_of).values():
-        applying |= set(reach.rules(rules, recognised=False).values_list("pk", flat=True))
+        applying |= set(reach.rules(rules, binding_only=True).values_list("pk", flat=True))
     return Requirement.objects.filter(rule_id__in=applying).select_related("rule").order_by("rule__slug", "key")
 
 

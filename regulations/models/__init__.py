@@ -20,6 +20,7 @@ from .readiness import (
     Visibility,
 )
 from .rules import (
+    TREATY_ROLES,
     CurationState,
     Instrument,
     LegalStatus,
@@ -29,11 +30,14 @@ from .rules import (
     Rule,
     RuleRelation,
     Source,
+    TreatyInstrument,
     legal_status_expression,
 )
+from .treaties import RegulationApplication
 from .workflow import ChangeEvent, ChangeKind, RuleTransition
 
 __all__ = [
+    "TREATY_ROLES",
     "Assessment",
     "AssessmentStatus",
     "Authority",
@@ -56,6 +60,7 @@ __all__ = [
     "PublicEffectiveStatus",
     "PublicRecord",
     "RecordKind",
+    "RegulationApplication",
     "RelationKind",
     "Requirement",
     "RequirementKind",
@@ -66,6 +71,7 @@ __all__ = [
     "Segment",
     "Source",
     "Topic",
+    "TreatyInstrument",
     "VehicleSituation",
     "Visibility",
     "legal_status_expression",

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from simple_history.models import HistoricalRecords
 
-from .jurisdictions import Authority, Jurisdiction, SlugManager, Topic
+from .jurisdictions import Authority, Jurisdiction, MembershipRole, SlugManager, Topic
 
 MAX_SAE_LEVEL = 5
 
@@ -19,6 +19,27 @@ class Instrument(models.TextChoices):
     TECHNICAL_STANDARD = "technical_standard", "Technical standard"
     GUIDANCE = "guidance", "Guidance"
     BILL = "bill", "Bill or proposal"
+
+
+class TreatyInstrument(models.TextChoices):
+    """Which UNECE treaty a rule belongs to, and whether it is the treaty itself or an instrument under it.
+
+    A treaty instrument reaches a country only through that treaty's parties (``TREATY_ROLES``).
+    """
+
+    NONE = "", "Not a UNECE treaty instrument"
+    AGREEMENT_1958 = "agreement_1958", "The 1958 Agreement itself"
+    UN_REGULATION = "un_regulation", "UN Regulation (1958 Agreement)"
+    AGREEMENT_1998 = "agreement_1998", "The 1998 Agreement itself"
+    UN_GTR = "un_gtr", "UN Global Technical Regulation (1998 Agreement)"
+
+
+TREATY_ROLES = {
+    TreatyInstrument.AGREEMENT_1958: MembershipRole.PARTY_1958,
+    TreatyInstrument.UN_REGULATION: MembershipRole.PARTY_1958,
+    TreatyInstrument.AGREEMENT_1998: MembershipRole.PARTY_1998,
+    TreatyInstrument.UN_GTR: MembershipRole.PARTY_1998,
+}
 
 
 class CurationState(models.TextChoices):
@@ -154,6 +175,21 @@ class Rule(models.Model):
         max_length=500, blank=True, help_text="Official citation; unique within the jurisdiction."
     )
     instrument = models.CharField(max_length=20, choices=Instrument.choices)
+    binding_by_itself = models.BooleanField(
+        default=True,
+        help_text=(
+            "Binds firms wherever it applies (a law, a regulation, a mandatory standard such as a Chinese GB). "
+            "Untick for guidance, best practice, a voluntary standard (GB/T, ISO), a UN Regulation or a treaty: "
+            "it then binds only where another rule makes it binding, and is advisory elsewhere."
+        ),
+    )
+    treaty_instrument = models.CharField(
+        max_length=20,
+        choices=TreatyInstrument.choices,
+        blank=True,
+        default=TreatyInstrument.NONE,
+        help_text="For UNECE instruments: it reaches only the parties to its own treaty (1958 or 1998).",
+    )
     topics = models.ManyToManyField(Topic, blank=True, related_name="rules")
     level_min = models.PositiveSmallIntegerField(
         null=True,
@@ -206,6 +242,19 @@ class Rule(models.Model):
                 | Q(level_min__gte=0, level_max__lte=MAX_SAE_LEVEL, level_min__lte=F("level_max")),
                 name="rule_levels_in_range",
                 violation_error_message="SAE levels run from 0 to 5, lowest first.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(instrument=Instrument.GUIDANCE, binding_by_itself=True),
+                name="rule_guidance_never_binds_by_itself",
+                violation_error_message="Guidance never binds by itself: untick “binding by itself”.",
+            ),
+            models.CheckConstraint(
+                condition=Q(treaty_instrument=TreatyInstrument.NONE) | Q(binding_by_itself=False),
+                name="rule_treaty_instrument_never_binds_by_itself",
+                violation_error_message=(
+                    "A UNECE treaty or UN Regulation binds only where a rule makes it binding: "
+                    "untick “binding by itself”."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["jurisdiction", "citation"],

@@ -9,6 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from regulations.applicability import Force
 from regulations.checklists import ChecklistQuery, build_checklist
 from regulations.exports import WRITERS
 from regulations.forms import ChecklistForm
@@ -26,6 +27,7 @@ def checklist_query(cleaned: dict, user) -> ChecklistQuery:
         vehicle=cleaned.get("vehicle") or VehicleSituation.NEW_TYPE,
         company=cleaned.get("company"),
         include_internal=user.is_staff,
+        forces=[Force(force) for force in cleaned.get("force") or [Force.BINDING]],
     )
 
 

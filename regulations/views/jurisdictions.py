@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from regulations.applicability import applicabilities, applicability, applicable_counts
+from regulations.applicability import Force, applicabilities, applicability
 from regulations.forms import CompareForm, OnDateForm
 from regulations.models import CurationState, Jurisdiction, Rule, Topic, legal_status_expression
+from regulations.places import applicable_counts
 from regulations.selectors import covered_jurisdictions, group_by_domain, upcoming_deadlines
 
 
@@ -43,20 +46,22 @@ def jurisdiction_detail(request, code: str):
         .annotate(legal_status=legal_status_expression(on))
         .order_by("jurisdiction__code", "title")
     )
-    reasons = reach.reasons(rules)
+    verdicts = reach.verdicts(rules)
     for rule in rules:
-        rule.reasons = reasons[rule.pk]
-        rule.mandatory = any(reason.mandatory for reason in rule.reasons)
+        rule.verdict = verdicts[rule.pk]
     context = {
         "jurisdiction": jurisdiction,
         "form": form,
         "on": on,
-        "mandatory_groups": group_by_domain([rule for rule in rules if rule.mandatory]),
-        "recognised": [rule for rule in rules if not rule.mandatory],
+        "binding_groups": group_by_domain([rule for rule in rules if rule.verdict.force == Force.BINDING]),
+        "recognised": [rule for rule in rules if rule.verdict.force == Force.RECOGNISED],
+        "advisory": [rule for rule in rules if rule.verdict.force == Force.ADVISORY],
+        "unrecorded": [rule for rule in rules if rule.verdict.force is None],
         "memberships": jurisdiction.memberships.select_related("body").order_by("body__name", "since"),
         "members": jurisdiction.members.select_related("member").order_by("role", "member__name"),
         "deadlines": upcoming_deadlines(reach.rules(), on, markets=set(reach.reaching)),
         "rule_count": len(rules),
+        "force_counts": Counter(rule.verdict.key for rule in rules),
     }
     return render(request, "regulations/jurisdictions/detail.html", context)
 
@@ -79,11 +84,7 @@ def compare(request):
     if not chosen:
         return render(request, "regulations/jurisdictions/compare.html", context)
     reaches = applicabilities(chosen, on)
-    annotations = {}
-    for jurisdiction in chosen:
-        reach = reaches[jurisdiction.pk]
-        annotations[f"mandatory_{jurisdiction.pk}"] = flag(reach.condition(recognised=False))
-        annotations[f"applies_{jurisdiction.pk}"] = flag(reach.condition())
+    annotations = {f"applies_{j.pk}": flag(reaches[j.pk].condition()) for j in chosen}
     any_applies = None
     for jurisdiction in chosen:
         condition = reaches[jurisdiction.pk].condition()
@@ -95,7 +96,8 @@ def compare(request):
         .annotate(legal_status=legal_status_expression(on), **annotations)
         .order_by("jurisdiction__code", "title")
     )
-    context["rows"] = comparison_rows(rules, chosen)
+    verdicts = {j.pk: reaches[j.pk].verdicts(rules) for j in chosen}
+    context["rows"] = comparison_rows(rules, chosen, verdicts)
     return render(request, "regulations/jurisdictions/compare.html", context)
 
 
@@ -103,15 +105,15 @@ def flag(condition):
     return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
-def comparison_rows(rules, chosen):
-    """Topics as rows, one cell per jurisdiction listing (rule, mandatory) pairs."""
+def comparison_rows(rules, chosen, verdicts):
+    """Topics as rows, one cell per jurisdiction listing (rule, verdict) pairs."""
     topics = list(Topic.objects.select_related("parent"))
     rows = []
     for topic in sorted(topics, key=lambda t: ((t.parent or t).order, t.parent_id is not None, t.order)):
         cells = []
         for jurisdiction in chosen:
             cell = [
-                (rule, getattr(rule, f"mandatory_{jurisdiction.pk}"))
+                (rule, verdicts[jurisdiction.pk][rule.pk])
                 for rule in rules
                 if getattr(rule, f"applies_{jurisdiction.pk}") and topic in rule.topics.all()
             ]

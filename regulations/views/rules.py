@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from regulations.applicability import coverage
 from regulations.checklists import ChecklistQuery, build_checklist
 from regulations.exports import WRITERS
 from regulations.facets import rule_facets
 from regulations.filters import RuleFilter
 from regulations.models import CurationState, Jurisdiction, Requirement, Rule, legal_status_expression
+from regulations.places import coverage
 
 PAGE_SIZE = 25
 
@@ -74,12 +74,13 @@ def rule_list(request):
     page, context["page_error"] = paginate(rules, request.GET.get("page", ""))
     if page is None:
         return render_browser(request, "regulations/rules/list.html", context, status=400)
-    reasons: dict[int, list] = {rule.pk: [] for rule in page}
+    verdicts: dict[int, list] = {rule.pk: [] for rule in page}
     for reach in filterset.applicability:
-        for pk, found in reach.reasons(page.object_list).items():
-            reasons[pk].extend(found)
+        for pk, verdict in reach.verdicts(page.object_list).items():
+            if verdict.reasons:
+                verdicts[pk].append(verdict)
     for rule in page:
-        rule.reasons = reasons[rule.pk]
+        rule.verdicts = verdicts[rule.pk]
     context["page"] = page
     return render_browser(request, "regulations/rules/list.html", context, status=200)
 
