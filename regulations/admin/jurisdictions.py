@@ -1,8 +1,8 @@
-"""Curator admin for jurisdictions, memberships, authorities and topics."""
+"""Curator admin for jurisdictions, memberships, coverage, authorities and topics."""
 
 from django.contrib import admin
 
-from regulations.models import Authority, Jurisdiction, Membership, Topic
+from regulations.models import Authority, Coverage, Jurisdiction, Membership, Topic
 
 from .widgets import HttpsUrlMixin, PrefetchedAutocompleteInlineMixin
 
@@ -56,3 +56,14 @@ class TopicAdmin(admin.ModelAdmin):
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Coverage)
+class CoverageAdmin(admin.ModelAdmin):
+    """What was researched where: pages say "not covered yet" for a domain without a row here."""
+
+    list_display = ["jurisdiction", "domain", "researched_on", "note"]
+    list_filter = ["domain", "researched_on"]
+    search_fields = ["jurisdiction__code", "jurisdiction__name", "note"]
+    list_select_related = ["jurisdiction"]
+    autocomplete_fields = ["jurisdiction"]

@@ -18,6 +18,8 @@ STATES = {"published", "in_review"}
 RELATION_KINDS = {"amends", "repeals", "implements", "makes_binding", "references"}
 REQUIREMENT_KINDS = {"obligation", "prohibition", "reporting", "certification"}
 SEGMENTS = {"carmaker", "self_driving", "supplier"}
+# The three mission domains (top-level topics); coverage is recorded for these.
+DOMAINS = {"data-security", "road-safety", "cross-border-data-transfer"}
 MARKET_STATUSES = {"selling", "testing", "planned", "exploring"}
 RECORD_KINDS = {
     "market_entry",

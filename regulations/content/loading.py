@@ -96,6 +96,7 @@ class Loader:
 
     def load(self) -> LoadReport:
         self.load_jurisdictions()
+        self.load_coverage()
         self.load_topics()
         self.load_authorities()
         for rule in self.content.rules:
@@ -156,6 +157,13 @@ class Loader:
                     "note": membership.note,
                 }
                 self.upsert(m.Membership, lookup, values)
+
+    def load_coverage(self) -> None:
+        for entry in self.content.coverage:
+            jurisdiction = self.jurisdiction(entry.jurisdiction, f"coverage of {entry.jurisdiction}")
+            if jurisdiction:
+                lookup = {"jurisdiction": jurisdiction, "domain": entry.domain}
+                self.upsert(m.Coverage, lookup, {"researched_on": entry.researched_on, "note": entry.note})
 
     def load_topics(self) -> None:
         for topic in self.content.topics:

@@ -1,3 +1,4 @@
+from .coverage import Coverage, Domain
 from .jurisdictions import (
     Authority,
     Jurisdiction,
@@ -39,7 +40,9 @@ __all__ = [
     "ChangeEvent",
     "ChangeKind",
     "Company",
+    "Coverage",
     "CurationState",
+    "Domain",
     "EffectiveStatus",
     "Instrument",
     "Jurisdiction",
