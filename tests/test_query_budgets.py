@@ -58,6 +58,12 @@ PAGES = [
     "/checklist/?applies_in=qb&company=byd&format=csv",
     "/checklist/?applies_in=qb&format=xlsx",
     "/rules/?applies_in=qb&format=json",
+    "/changes/",
+    "/changes/?page=2",
+    "/changes/?jurisdiction=qb",
+    "/changes/feed/",
+    "/companies/",
+    "/readiness/?j=qb",
 ]
 
 
