@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.db.models.functions import TruncMonth
 
 from .applicability import applicabilities
 from .models import AssessmentStatus, EffectiveStatus, PublicEffectiveStatus, Requirement, Rule, Topic
+
+if TYPE_CHECKING:
+    from .coverage import DomainCoverage, PlaceCoverage
 
 # Gaps first: the order a compliance team works through them.
 STATUS_ORDER = [
@@ -37,7 +41,7 @@ class Readiness:
     carried: int = 0
     samples: int = 0
     internal: int = 0
-    coverage: object = None  # the market's PlaceCoverage (or a topic's DomainCoverage), set by the page
+    coverage: PlaceCoverage | DomainCoverage | None = None  # of the market (or the topic's domain), set by pages
 
     @property
     def not_covered(self) -> bool:
