@@ -46,6 +46,24 @@ class CoverageState(enum.Enum):
         return {"covered": "covered", "partial": "partly-covered", "not_covered": "not-covered"}[self.value]
 
 
+class StateWords:
+    """What templates ask of a coverage: its label, and whether it is covered or not covered at all."""
+
+    state: CoverageState
+
+    @property
+    def label(self) -> str:
+        return self.state.label
+
+    @property
+    def covered(self) -> bool:
+        return self.state is CoverageState.COVERED
+
+    @property
+    def uncovered(self) -> bool:
+        return self.state is CoverageState.NOT_COVERED
+
+
 @dataclass(frozen=True)
 class Research:
     """One maker's own law, researched for a domain as of a day."""
@@ -64,7 +82,7 @@ def long_date(day: dt.date) -> str:
 
 
 @dataclass(frozen=True)
-class DomainCoverage:
+class DomainCoverage(StateWords):
     """How far the law reaching ``place`` in ``domain`` was researched."""
 
     place: Jurisdiction
@@ -77,18 +95,6 @@ class DomainCoverage:
         if not self.researched:
             return CoverageState.NOT_COVERED
         return CoverageState.PARTIAL if self.missing else CoverageState.COVERED
-
-    @property
-    def label(self) -> str:
-        return self.state.label
-
-    @property
-    def covered(self) -> bool:
-        return self.state is CoverageState.COVERED
-
-    @property
-    def uncovered(self) -> bool:
-        return self.state is CoverageState.NOT_COVERED
 
     @property
     def researched_on(self) -> dt.date | None:
@@ -128,7 +134,7 @@ class DomainCoverage:
 
 
 @dataclass(frozen=True)
-class PlaceCoverage:
+class PlaceCoverage(StateWords):
     """The coverage of each mission domain (or of those asked about) in one place."""
 
     place: Jurisdiction
@@ -140,18 +146,6 @@ class PlaceCoverage:
         if states == {CoverageState.NOT_COVERED}:
             return CoverageState.NOT_COVERED
         return CoverageState.COVERED if states <= {CoverageState.COVERED} else CoverageState.PARTIAL
-
-    @property
-    def label(self) -> str:
-        return self.state.label
-
-    @property
-    def covered(self) -> bool:
-        return self.state is CoverageState.COVERED
-
-    @property
-    def uncovered(self) -> bool:
-        return self.state is CoverageState.NOT_COVERED
 
     @property
     def gaps(self) -> list[DomainCoverage]:
