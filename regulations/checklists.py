@@ -8,6 +8,8 @@ its assessment. Rules only recognised or advisory there are left out unless the
 query asks for those forces too (``ChecklistQuery.forces``); a UN Regulation whose
 application is not recorded never makes a row. Rows stream from the database, so a
 checklist of 100,000 rows costs the same few queries and flat memory.
+The checklist also carries how far each market's law was researched
+(``coverage``), so that no writer presents "not covered yet" as an empty answer.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.db.models import F, FilteredRelation, Max, OuterRef, Q, QuerySet, Su
 from django.utils import timezone
 
 from .applicability import Applicability, Force, Verdict, applicabilities, force_key
+from .coverage import PlaceCoverage, coverage_of
 from .milestones import PhaseIn, by_rule, phase_in
 from .models import (
     Assessment,
@@ -135,10 +138,36 @@ class Checklist:
     rows: Iterator[dict]
     generated_at: dt.datetime
     data_version: str
+    coverage: list[PlaceCoverage] = field(default_factory=list)  # of each market, for the domains asked about
 
     @property
     def keys(self) -> list[str]:
         return [column.key for column in self.columns]
+
+    @property
+    def coverage_notes(self) -> list[str]:
+        """One sentence per market: what was researched there, and what is not covered yet."""
+        return [place.describe() for place in self.coverage]
+
+    @property
+    def coverage_gaps(self) -> list[PlaceCoverage]:
+        return [place for place in self.coverage if not place.covered]
+
+    @property
+    def empty_note(self) -> str:
+        """What an empty checklist says: "not covered yet" where that is why, never just "nothing applies"."""
+        gaps = self.coverage_gaps
+        if not gaps:
+            return EMPTY_NOTE
+        return "No requirement is listed, and this is not an answer: " + " ".join(place.describe() for place in gaps)
+
+    @property
+    def coverage_header(self) -> str:
+        """The coverage as ASCII tokens (``IN:road-safety=not-covered, ...``) for a response header."""
+        return ", ".join(token for place in self.coverage for token in place.header_tokens())
+
+    def coverage_dicts(self) -> list[dict]:
+        return [domain.as_dict() for place in self.coverage for domain in place.domains]
 
     @property
     def filename_stem(self) -> str:
@@ -178,7 +207,15 @@ def build_checklist(query: ChecklistQuery, rules: QuerySet | None = None) -> Che
         rows=iter_rows(query, sections, topic_names, by_rule(rule_ids)),
         generated_at=timezone.now(),
         data_version=data_version(),
+        coverage=checklist_coverage(query),
     )
+
+
+def checklist_coverage(query: ChecklistQuery) -> list[PlaceCoverage]:
+    """How far each market's law was researched for the domains of the topics asked about, by code."""
+    markets = sorted(query.applies_in, key=lambda j: j.code)
+    found = coverage_of(markets, query.on) if markets else {}
+    return [found[market.pk].only(query.topics) for market in markets]
 
 
 def scoped_rules(query: ChecklistQuery, rules: QuerySet) -> QuerySet:

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.db.models.functions import TruncMonth
 
 from .applicability import applicabilities
 from .models import AssessmentStatus, EffectiveStatus, PublicEffectiveStatus, Requirement, Rule, Topic
+
+if TYPE_CHECKING:
+    from .coverage import DomainCoverage, PlaceCoverage
 
 # Gaps first: the order a compliance team works through them.
 STATUS_ORDER = [
@@ -37,6 +41,12 @@ class Readiness:
     carried: int = 0
     samples: int = 0
     internal: int = 0
+    coverage: PlaceCoverage | DomainCoverage | None = None  # of the market (or the topic's domain), set by pages
+
+    @property
+    def not_covered(self) -> bool:
+        """Nothing counted because the law there was not researched: "not covered yet", not "nothing applies"."""
+        return not self.total and self.coverage is not None and self.coverage.uncovered
 
     def count(self, status: str) -> int:
         if status == AssessmentStatus.UNKNOWN:
@@ -138,6 +148,12 @@ def tally(companies, scopes: dict, *, staff: bool) -> dict[tuple[int, object], R
 def readiness_by_market(companies, jurisdictions, on: dt.date, *, staff: bool) -> dict[tuple[int, int], Readiness]:
     """Keyed by (company pk, jurisdiction pk)."""
     return tally(companies, scopes_by_jurisdiction(jurisdictions, on), staff=staff)
+
+
+def with_coverage(figures: dict[tuple, Readiness], coverage: dict) -> None:
+    """Give each figure, keyed (company, column), the coverage of its column (a market, or a topic's domain)."""
+    for (_, column), figure in figures.items():
+        figure.coverage = coverage[column]
 
 
 def readiness_by_topic(companies, jurisdiction, topics, on: dt.date, *, staff: bool) -> dict[tuple, Readiness]:

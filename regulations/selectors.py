@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
-from .models import CurationState, Jurisdiction, Milestone, Requirement, Rule, Topic
+from .models import Coverage, CurationState, Jurisdiction, Milestone, Requirement, Rule, Topic
 
 HORIZON_MONTHS = 24
 
@@ -120,6 +120,19 @@ def covered_jurisdictions() -> QuerySet:
     return (
         Jurisdiction.objects.filter(rules__state=CurationState.PUBLISHED)
         .annotate(own_rules=Count("rules"))
+        .select_related("parent")
+        .order_by("region", "name")
+    )
+
+
+def researched_jurisdictions() -> QuerySet:
+    """Jurisdictions that make published rules or whose law was researched (even if nothing was found)."""
+    return (
+        Jurisdiction.objects.filter(
+            Q(pk__in=Rule.objects.published().values("jurisdiction_id"))
+            | Q(pk__in=Coverage.objects.values("jurisdiction_id"))
+        )
+        .annotate(own_rules=Count("rules", filter=Q(rules__state=CurationState.PUBLISHED)))
         .select_related("parent")
         .order_by("region", "name")
     )

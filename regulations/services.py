@@ -81,7 +81,7 @@ def rule_transition(*, rule: Rule, to_state: str, user, note: str = "") -> RuleT
     transition = RuleTransition.objects.create(rule=rule, from_state=from_state, to_state=to_state, by=user, note=note)
     if to_state == CurationState.PUBLISHED:
         kind, summary = (
-            (ChangeKind.PUBLISHED, f"{rule} added to the knowledge base.")
+            (ChangeKind.PUBLISHED, f"{rule} added to our content after review.")
             if first_publication
             else (ChangeKind.REVISED, f"{rule} published again after review.")
         )

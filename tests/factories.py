@@ -33,6 +33,15 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     since = dt.date(2000, 1, 1)
 
 
+class CoverageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Coverage
+
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    domain = m.Domain.ROAD_SAFETY
+    researched_on = dt.date(2026, 11, 25)
+
+
 class AuthorityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.Authority

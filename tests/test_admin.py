@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 FACTORIES = {
     m.Jurisdiction: f.JurisdictionFactory,
     m.Membership: f.MembershipFactory,
+    m.Coverage: f.CoverageFactory,
     m.Authority: f.AuthorityFactory,
     m.Topic: f.TopicFactory,
     m.Rule: f.RuleFactory,

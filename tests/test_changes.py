@@ -18,9 +18,62 @@ from .factories import RequirementFactory, RuleFactory, SourceFactory
 pytestmark = pytest.mark.django_db
 
 
+TODAY = dt.date(2026, 11, 29)
+
+
+def page_events(client, **params) -> list:
+    return list(client.get(reverse("regulations:changes"), params).context["page"])
+
+
+def find(events, slug: str, kind: str):
+    return [event for event in events if event.rule.slug == slug and event.kind == kind]
+
+
+def test_loading_the_reference_content_is_not_news(client):
+    """A fresh install records no change events: loading content is not a change in the law."""
+    assert not m.ChangeEvent.objects.exists()
+    call_command("load_reference", sync=True, verbosity=0)
+    assert not m.ChangeEvent.objects.exists()
+    page = client.get(reverse("regulations:changes")).content.decode()
+    assert "added to the knowledge base" not in page
+    assert not [event for event in page_events(client) if event.is_correction]
+
+
+def test_the_change_log_shows_legal_events_dated_by_the_law(client):
+    events = page_events(client, jurisdiction="eu")
+    assert [e.day for e in find(events, "eu-gdpr", "applies")] == [dt.date(2018, 5, 25)]
+    assert [e.day for e in find(events, "eu-gdpr", "adopted")] == [dt.date(2016, 4, 27)]
+    assert all(event.day <= timezone.localdate() for event in events)
+    assert [e.day for e in events] == sorted((e.day for e in events), reverse=True)  # newest first
+    page = client.get(reverse("regulations:changes"), {"jurisdiction": "eu"}).content.decode()
+    assert "Starts to apply" in page and "25 May 2018" in page
+
+
+def test_upcoming_legal_events_show_as_upcoming(client):
+    response = client.get(reverse("regulations:changes"), {"jurisdiction": "eu"})
+    upcoming = list(response.context["upcoming"])
+    cra = find(upcoming, "eu-cra-2024-2847", "applies")
+    assert [e.day for e in cra] == [dt.date(2027, 12, 11)]
+    assert all(event.day > timezone.localdate() for event in upcoming)
+    assert [e.day for e in upcoming] == sorted(e.day for e in upcoming)  # soonest first
+    assert not find(list(response.context["page"]), "eu-cra-2024-2847", "applies")
+    assert "Coming up" in response.content.decode()
+
+
+def test_a_repeal_is_dated_by_its_end_date_and_names_the_repealing_rule(client):
+    repeal = find(page_events(client, jurisdiction="vn"), "vn-decree-13-2023", "repealed")
+    assert [(e.day, e.other.slug) for e in repeal] == [(dt.date(2026, 1, 1), "vn-pdpl-91-2025")]
+    assert "repealed by Viet Nam PDP Law" in repeal[0].summary
+
+
+def test_an_amendment_is_dated_by_the_amending_rule(client):
+    amended = find(page_events(client, jurisdiction="cn"), "cn-outbound-assessment", "amended")
+    assert [(e.day, e.other.slug) for e in amended] == [(dt.date(2024, 3, 22), "cn-cross-border-flows-2024")]
+
+
 @pytest.fixture
-def events(reviewer):
-    """A rule published, then amended, given a new requirement and a repeal date."""
+def corrections(reviewer):
+    """A rule published by a reviewer, then its dates corrected, a requirement added and a repeal recorded."""
     germany = m.Jurisdiction.objects.get(code="DE")
     rule = RuleFactory(
         jurisdiction=germany, state=m.CurationState.IN_REVIEW, topics=[m.Topic.objects.get(slug="cybersecurity")]
@@ -36,38 +89,62 @@ def events(reviewer):
     return rule
 
 
-def test_changes_lists_published_changes_newest_first(client, events):
-    response = client.get(reverse("regulations:changes"), {"jurisdiction": "de"})
-    kinds = [(c.kind, c.rule_id) for c in response.context["page"] if c.rule_id == events.pk]
-    assert [kind for kind, _ in kinds] == ["requirement_added", "dates_amended", "repealed", "published"] or [
-        kind for kind, _ in kinds
-    ] == ["requirement_added", "repealed", "dates_amended", "published"]
-    page = response.content.decode()
-    assert "New requirement in" in page and "date of application" in page and "Repeal" in page
+def test_reviewed_corrections_are_labelled_as_such_and_dated_when_made(client, corrections):
+    events = [e for e in page_events(client, jurisdiction="de") if e.rule.pk == corrections.pk]
+    made = [e for e in events if e.is_correction]
+    assert {e.change.kind for e in made} == {"published", "dates_amended", "repealed", "requirement_added"}
+    assert {e.day for e in made} == {timezone.localdate()}
+    legal = {(e.kind, e.day) for e in events if not e.is_correction}
+    assert legal == {("adopted", corrections.adopted_on), ("applies", dt.date(2021, 6, 1))}
+    page = client.get(reverse("regulations:changes"), {"jurisdiction": "de"}).content.decode()
+    assert "Correction to our content" in page and "New requirement in" in page
 
 
-def test_changes_filter_by_jurisdiction_and_topic(client, events):
-    assert events.change_events.exists()
-    japan = client.get(reverse("regulations:changes"), {"jurisdiction": "jp"}).context["page"]
-    assert all(change.rule.jurisdiction.code == "JP" for change in japan)
-    cyber = client.get(reverse("regulations:changes"), {"topic": "cybersecurity"}).context["page"]
-    assert events.pk in {change.rule_id for change in cyber}
-    personal = client.get(reverse("regulations:changes"), {"topic": "trade-remedies"}).context["page"]
-    assert events.pk not in {change.rule_id for change in personal}
+def test_changes_filter_by_jurisdiction_and_topic(client, corrections):
+    japan = page_events(client, jurisdiction="jp")
+    assert japan and all(event.rule.jurisdiction.code == "JP" for event in japan)
+    cyber = page_events(client, topic="cybersecurity", jurisdiction="de")
+    assert corrections.pk in {event.rule.pk for event in cyber}
+    trade = page_events(client, topic="trade-remedies")
+    assert corrections.pk not in {event.rule.pk for event in trade}
 
 
-def test_the_atom_feed_validates(client, events):
+def test_the_change_log_is_paginated(client):
+    first = client.get(reverse("regulations:changes")).context["page"]
+    second = client.get(reverse("regulations:changes"), {"page": 2}).context["page"]
+    assert len(first) == 50 and second.number == 2
+    assert {e.guid for e in first}.isdisjoint({e.guid for e in second})
+
+
+def test_the_atom_feed_validates_with_stable_ids_dated_by_the_law(client, corrections):
     response = client.get(reverse("regulations:changes-feed"), {"jurisdiction": "de"})
     assert response["Content-Type"].startswith("application/atom+xml")
     feed = feedparser.parse(response.content)
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert feed.version == "atom10"
     assert feed.feed.title and feed.feed.id and feed.feed.updated
-    entry = next(e for e in feed.entries if events.slug in e.link)
-    assert entry.id.endswith(f"#change-{events.change_events.first().pk}") or "#change-" in entry.id
-    assert entry.title and entry.updated and entry.summary
     assert feed.feed.author  # entries inherit the feed's author, as Atom allows
     assert len({e.id for e in feed.entries}) == len(feed.entries)
+    correction = next(e for e in feed.entries if e.id.endswith(f"#change-{corrections.change_events.first().pk}"))
+    assert correction.title.startswith("Correction to our content")
+    starts = next(e for e in feed.entries if e.id.endswith(f"/rules/{corrections.slug}/#applies-2021-06-01"))
+    assert starts.updated.startswith("2021-06-01")
+    assert all(e.updated[:10] <= timezone.localdate().isoformat() for e in feed.entries)
+    again = feedparser.parse(client.get(reverse("regulations:changes-feed"), {"jurisdiction": "de"}).content)
+    assert [e.id for e in again.entries] == [e.id for e in feed.entries]
+    eu = feedparser.parse(client.get(reverse("regulations:changes-feed"), {"jurisdiction": "eu"}).content)
+    assert "Starts to apply: GDPR" in {e.title for e in eu.entries}
+
+
+def test_the_home_page_shows_recent_legal_events_dated_by_the_law(client):
+    response = client.get(reverse("regulations:home"))
+    recent = list(response.context["recent"])
+    assert len(recent) == 8
+    assert all(not event.is_correction and event.day <= timezone.localdate() for event in recent)
+    assert [e.day for e in recent] == sorted((e.day for e in recent), reverse=True)
+    page = response.content.decode()
+    assert "Recent legal events" in page
+    assert f"changed {timezone.localdate():%-d %b %Y}" not in page
 
 
 def test_bad_feed_and_calendar_filters_are_400(client):

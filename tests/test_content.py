@@ -137,6 +137,13 @@ def test_bad_content_is_reported_and_changes_nothing(tmp_path):
     data["rules"][0]["jurisdiction"] = "XX"
     data["rules"].append({**data["rules"][1], "slug": "brand-new-rule", "citation": "New Act"})
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    coverage = fixtures / "coverage.yaml"
+    domains = "[data-security, cross-border-data-transfer]"  # the domains of eu-gdpr
+    coverage.write_text(
+        coverage.read_text(encoding="utf-8")
+        + f"  - {{jurisdiction: XX, domains: {domains}, researched_on: 2026-11-25}}\n",
+        encoding="utf-8",
+    )
     before = m.Rule.objects.count()
 
     with pytest.raises(CommandError, match="unknown jurisdiction 'XX'"):
@@ -144,6 +151,29 @@ def test_bad_content_is_reported_and_changes_nothing(tmp_path):
 
     assert m.Rule.objects.count() == before
     assert not m.Rule.objects.filter(slug="brand-new-rule").exists()
+
+
+def test_coverage_must_match_the_published_rules(tmp_path):
+    """A published rule's domain is recorded as researched; a domain researched with no rule says why."""
+    fixtures = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, fixtures)
+    coverage = fixtures / "coverage.yaml"
+    data = yaml.safe_load(coverage.read_text(encoding="utf-8"))
+    data["coverage"] = [entry for entry in data["coverage"] if entry["jurisdiction"] != "JP"]
+    data["coverage"].append({"jurisdiction": "IN", "domains": ["road-safety"], "researched_on": "2026-11-25"})
+    data["coverage"].append({"jurisdiction": "CA", "domains": ["astrology"], "researched_on": "2026-11-25"})
+    data["coverage"].append({"jurisdiction": "CH", "domains": ["road-safety"], "note": "Nothing found."})
+    coverage.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    with pytest.raises(ContentError) as error:
+        read_content(fixtures)
+
+    problems = str(error.value)
+    assert "(jp-appi): published in personal-data" not in problems  # domains, not sub-topics
+    assert "coverage.yaml does not record JP's data-security as researched" in problems
+    assert "IN road-safety has no published rule: say in a note what the research found" in problems
+    assert "domain 'astrology' is not one of" in problems
+    assert "researched_on is required" in problems
 
 
 def test_malformed_content_lists_every_problem(tmp_path):

@@ -51,6 +51,10 @@ def hidden_rule(request):
     RuleRelationFactory(from_rule=gdpr, to_rule=rule, kind=m.RelationKind.REFERENCES)
     RuleRelationFactory(from_rule=rule, to_rule=m.Rule.objects.get(slug="un-r157"), kind=m.RelationKind.MAKES_BINDING)
     RuleRelationFactory(from_rule=rule, to_rule=m.Rule.objects.get(slug="jp-appi"), kind=m.RelationKind.IMPLEMENTS)
+    # A hidden rule amending or repealing a published one must not show in that rule's legal events.
+    RuleRelationFactory(from_rule=rule, to_rule=gdpr, kind=m.RelationKind.AMENDS)
+    vietnam_decree = m.Rule.objects.get(slug="vn-decree-13-2023")
+    RuleRelationFactory(from_rule=rule, to_rule=vietnam_decree, kind=m.RelationKind.REPEALS)
     m.ChangeEvent.objects.create(rule=rule, kind=m.ChangeKind.PUBLISHED, summary=f"{MARK} VDA added.")
     return rule
 
@@ -71,7 +75,10 @@ PAGES = [
     "/compare/?j=de&j=fr",
     "/changes/",
     "/changes/?jurisdiction=de",
+    "/changes/?jurisdiction=eu",
+    "/changes/?jurisdiction=vn",
     "/changes/feed/",
+    "/changes/feed/?jurisdiction=eu",
     "/deadlines.ics",
     "/deadlines.ics?applies_in=de",
     "/sitemap.xml",

@@ -108,7 +108,7 @@ def test_home_shows_search_counts_jurisdictions_deadlines_and_changes(client):
     assert response.context["counts"]["rules"] == m.Rule.objects.published().count()
     assert 'role="search"' in page
     assert "Upcoming dates, next 24 months" in page
-    assert "Recently changed rules" in page
+    assert "Recent legal events" in page
     assert "Germany" in page
 
 

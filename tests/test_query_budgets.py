@@ -74,6 +74,12 @@ PAGES = [
     "/deadlines.ics",
     "/deadlines.ics?applies_in=qb",
     "/rules/?applies_in=qb&format=json",
+    "/changes/",
+    "/changes/?page=2",
+    "/changes/?jurisdiction=qb",
+    "/changes/feed/",
+    "/companies/",
+    "/readiness/?j=qb",
 ]
 
 

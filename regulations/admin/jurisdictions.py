@@ -1,8 +1,9 @@
-"""Curator admin for jurisdictions, memberships, UN Regulations applied by treaty parties, authorities and topics."""
+"""Curator admin for jurisdictions, memberships, coverage, UN Regulations applied by treaty parties, authorities
+and topics."""
 
 from django.contrib import admin
 
-from regulations.models import Authority, Jurisdiction, Membership, RegulationApplication, Topic
+from regulations.models import Authority, Coverage, Jurisdiction, Membership, RegulationApplication, Topic
 
 from .widgets import HttpsUrlMixin, PrefetchedAutocompleteInlineMixin
 
@@ -68,3 +69,14 @@ class TopicAdmin(admin.ModelAdmin):
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Coverage)
+class CoverageAdmin(admin.ModelAdmin):
+    """What was researched where: pages say "not covered yet" for a domain without a row here."""
+
+    list_display = ["jurisdiction", "domain", "researched_on", "note"]
+    list_filter = ["domain", "researched_on"]
+    search_fields = ["jurisdiction__code", "jurisdiction__name", "note"]
+    list_select_related = ["jurisdiction"]
+    autocomplete_fields = ["jurisdiction"]

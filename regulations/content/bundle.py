@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .companies import Company, Record, read_company_file
+from .coverage import Coverage, check_coverage, read_coverage
 from .entries import CODE, SLUG, Entry, Problems, read_yaml
 from .milestones import Milestone, check_milestones, read_milestones
 from .readiness import Mapping, SampleSpec, read_mappings, read_sample_spec
@@ -68,6 +69,7 @@ class Content:
     milestones: list[Milestone] = field(default_factory=list)
     applications: list[Application] = field(default_factory=list)
     samples: SampleSpec | None = None
+    coverage: list[Coverage] = field(default_factory=list)
 
 
 def read_topics(path: Path, problems: Problems) -> list[Topic]:
@@ -146,6 +148,7 @@ def read_content(root: Path) -> Content:
     content.mappings = read_mappings(root / "mappings.yaml", problems)
     content.milestones = read_milestones(root / "milestones.yaml", problems)
     content.applications = read_applications(root / "un_regulation_parties.yaml", problems)
+    content.coverage = read_coverage(root / "coverage.yaml", problems)
     samples = root / "samples.yaml"
     if samples.exists():
         sample_file = read_company_file(samples, problems, extra={"samples"})
@@ -176,6 +179,7 @@ def cross_check(content: Content, problems: Problems) -> None:
     citations = [(r.jurisdiction, r.citation) for r in content.rules if r.citation]
     for jurisdiction, citation in duplicates(citations):
         problems.add("rules", f"citation {citation!r} used twice in {jurisdiction}")
+    check_coverage(content.coverage, content.rules, {t.slug: t.parent or t.slug for t in content.topics}, problems)
     for rule in content.rules:
         where = f"{rule.origin} ({rule.slug})"
         for topic in rule.topics:

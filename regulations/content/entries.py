@@ -21,6 +21,8 @@ RELATION_KINDS = {"amends", "repeals", "implements", "makes_binding", "reference
 REQUIREMENT_KINDS = {"obligation", "prohibition", "reporting", "certification"}
 MILESTONE_KINDS = {"new_types", "all_new_vehicles", "older_series_end", "reporting", "other"}
 SEGMENTS = {"carmaker", "self_driving", "supplier"}
+# The three mission domains (top-level topics); coverage is recorded for these.
+DOMAINS = {"data-security", "road-safety", "cross-border-data-transfer"}
 MARKET_STATUSES = {"selling", "testing", "planned", "exploring"}
 RECORD_KINDS = {
     "market_entry",

@@ -3,6 +3,8 @@
 By default only what is missing is created, so a curator's edits survive
 ``make run``; ``sync=True`` also brings existing records back to the fixtures.
 Either way the whole load is one transaction: a problem anywhere changes nothing.
+Loading is not news: it records no change event (the change log shows legal events
+computed from the rules' dates, and corrections reviewers make).
 """
 
 from __future__ import annotations
@@ -98,6 +100,7 @@ class Loader:
 
     def load(self) -> LoadReport:
         self.load_jurisdictions()
+        self.load_coverage()
         self.load_topics()
         self.load_authorities()
         for rule in self.content.rules:
@@ -163,6 +166,13 @@ class Loader:
                 }
                 self.upsert(m.Membership, lookup, values)
 
+    def load_coverage(self) -> None:
+        for entry in self.content.coverage:
+            jurisdiction = self.jurisdiction(entry.jurisdiction, f"coverage of {entry.jurisdiction}")
+            if jurisdiction:
+                lookup = {"jurisdiction": jurisdiction, "domain": entry.domain}
+                self.upsert(m.Coverage, lookup, {"researched_on": entry.researched_on, "note": entry.note})
+
     def load_topics(self) -> None:
         for topic in self.content.topics:
             values = {
@@ -211,9 +221,6 @@ class Loader:
         obj = self.upsert(m.Rule, {"slug": rule.slug}, values)
         if obj.pk is None:
             return
-        if not existed and obj.is_published:
-            summary = f"{obj} added to the knowledge base."
-            m.ChangeEvent.objects.create(rule=obj, kind=m.ChangeKind.PUBLISHED, summary=summary)
         self.rules[rule.slug] = obj
         self.set_topics(obj, rule.topics, created=not existed)
         for order, source in enumerate(rule.sources):

@@ -4,7 +4,7 @@ import csv
 
 from django.http import StreamingHttpResponse
 
-from regulations.checklists import EMPTY_NOTE, Checklist
+from regulations.checklists import Checklist
 
 from .cells import as_text, attachment, guard
 
@@ -25,9 +25,9 @@ def csv_lines(checklist: Checklist):
         empty = False
         yield writer.writerow([guard(as_text(row[key])) for key in checklist.keys])
     if empty:
-        yield writer.writerow([EMPTY_NOTE])
+        yield writer.writerow([checklist.empty_note])
 
 
 def csv_response(checklist: Checklist) -> StreamingHttpResponse:
     response = StreamingHttpResponse(csv_lines(checklist), content_type="text/csv; charset=utf-8")
-    return attachment(response, f"{checklist.filename_stem}.csv")
+    return attachment(response, f"{checklist.filename_stem}.csv", checklist)

@@ -4,7 +4,7 @@ from itertools import groupby
 
 from django.http import StreamingHttpResponse
 
-from regulations.checklists import EMPTY_NOTE, Checklist
+from regulations.checklists import Checklist
 
 from .cells import as_text, attachment
 
@@ -18,6 +18,8 @@ def markdown_lines(checklist: Checklist):
     yield f" from content version {checklist.data_version}.\n\n"
     for label, value in checklist.query.describe():
         yield f"- **{label}:** {value}\n"
+    for note in checklist.coverage_notes:
+        yield f"- **Coverage:** {cell(note)}\n"
     columns = [column for column in checklist.columns if column.key != "applies_in"]
     header = "| " + " | ".join(column.title for column in columns) + " |\n"
     rule = "|" + "|".join("---" for _ in columns) + "|\n"
@@ -29,9 +31,9 @@ def markdown_lines(checklist: Checklist):
         for row in rows:
             yield "| " + " | ".join(cell(row[column.key]) for column in columns) + " |\n"
     if empty:
-        yield f"\n{EMPTY_NOTE}\n\n{header}{rule}"
+        yield f"\n{cell(checklist.empty_note)}\n\n{header}{rule}"
 
 
 def markdown_response(checklist: Checklist) -> StreamingHttpResponse:
     response = StreamingHttpResponse(markdown_lines(checklist), content_type="text/markdown; charset=utf-8")
-    return attachment(response, f"{checklist.filename_stem}.md")
+    return attachment(response, f"{checklist.filename_stem}.md", checklist)

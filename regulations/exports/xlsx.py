@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from regulations.checklists import EMPTY_NOTE, SAMPLE_LABEL, STATUS_CHOICES, Checklist
+from regulations.checklists import SAMPLE_LABEL, STATUS_CHOICES, Checklist
 
 from .cells import attachment
 
@@ -91,7 +91,7 @@ def write_checklist(sheet, checklist: Checklist, body, header, day) -> int:
         sheet.append(cells)
         sheet.row_dimensions.pop(count + 1, None)
     if not count:
-        sheet.append([cell(sheet, EMPTY_NOTE, body)])
+        sheet.append([cell(sheet, checklist.empty_note, body)])
     last_column = get_column_letter(len(checklist.columns))
     sheet.auto_filter.ref = f"A1:{last_column}{max(count, 1) + 1}"
     status = get_column_letter(checklist.keys.index("status") + 1)
@@ -111,6 +111,7 @@ def write_cover(sheet, checklist: Checklist, count: int, body, header) -> None:
         ("Generated", checklist.generated_at.strftime("%Y-%m-%d %H:%M UTC")),
         ("Content version", checklist.data_version),
         ("Rows", str(count)),
+        *(("Coverage", note) for note in checklist.coverage_notes),
         ("Status values", ", ".join(STATUS_CHOICES)),
         (
             "Please note",
@@ -119,7 +120,7 @@ def write_cover(sheet, checklist: Checklist, count: int, body, header) -> None:
         ),
     ]
     if not count:
-        lines.append(("Result", EMPTY_NOTE))
+        lines.append(("Result", checklist.empty_note))
     for label, value in lines:
         sheet.append([cell(sheet, label, body), cell(sheet, value, body)])
 
@@ -135,4 +136,4 @@ def xlsx_response(checklist: Checklist) -> FileResponse:
     workbook.save(output)
     output.seek(0)
     response = FileResponse(output, content_type=CONTENT_TYPE)
-    return attachment(response, f"{checklist.filename_stem}.xlsx")
+    return attachment(response, f"{checklist.filename_stem}.xlsx", checklist)

@@ -1,3 +1,4 @@
+from .coverage import Coverage, Domain
 from .jurisdictions import (
     Authority,
     Jurisdiction,
@@ -44,7 +45,9 @@ __all__ = [
     "ChangeEvent",
     "ChangeKind",
     "Company",
+    "Coverage",
     "CurationState",
+    "Domain",
     "EffectiveStatus",
     "Instrument",
     "Jurisdiction",

@@ -26,21 +26,26 @@ class RuleTransition(models.Model):
 
 
 class ChangeKind(models.TextChoices):
-    PUBLISHED = "published", "New rule"
-    DATES_AMENDED = "dates_amended", "Dates amended"
-    REQUIREMENT_ADDED = "requirement_added", "New requirement"
-    REPEALED = "repealed", "Repeal"
-    REVISED = "revised", "Revised"
+    """Corrections to our content; changes in the law itself are read from the rules' dates (events.py)."""
+
+    PUBLISHED = "published", "Rule added to our content"
+    DATES_AMENDED = "dates_amended", "Dates corrected"
+    REQUIREMENT_ADDED = "requirement_added", "Requirement added"
+    REPEALED = "repealed", "Repeal recorded"
+    REVISED = "revised", "Revised after review"
 
 
 class ChangeEventQuerySet(models.QuerySet):
     def public(self):
-        """Changes to rules that are published now: what /changes/ and its feed show."""
+        """Corrections to rules that are published now: what /changes/ and its feed show beside legal events."""
         return self.filter(rule__state=CurationState.PUBLISHED)
 
 
 class ChangeEvent(models.Model):
-    """A change the public should hear about, recorded when a published rule changes."""
+    """A reviewed correction to our content, recorded when a reviewer changes a published rule; dated when made.
+
+    Loading the reference content records none: it is not news.
+    """
 
     rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="change_events")
     requirement = models.ForeignKey(

@@ -1,4 +1,9 @@
-"""What changed: the change log page, its Atom feed, and the deadline calendar."""
+"""What changed in the law: the change log page, its Atom feed, and the deadline calendar.
+
+The log and the feed show legal events dated by the law (``regulations.events``) and
+the corrections reviewers made to our content, labelled as such; upcoming legal events
+show apart, soonest first.
+"""
 
 from __future__ import annotations
 
@@ -11,48 +16,61 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from icalendar import Calendar, Event
 
+from regulations.events import event_rows, legal_events
 from regulations.filters import ChangeFilter, DeadlineFilter
-from regulations.models import ChangeEvent, Rule
+from regulations.models import Rule
 from regulations.selectors import Deadline, milestone_text, upcoming_deadlines
 
 PAGE_SIZE = 50
 FEED_SIZE = 50
+UPCOMING_SIZE = 20
 CALENDAR_MONTHS = 60
 
 
-def public_changes():
-    return ChangeEvent.objects.public().select_related("rule__jurisdiction", "requirement")
+def change_filter(request) -> ChangeFilter:
+    return ChangeFilter(request.GET, queryset=Rule.objects.published())
 
 
 def changes(request):
-    filterset = ChangeFilter(request.GET, queryset=public_changes())
+    filterset = change_filter(request)
     context = {"filter": filterset, "form": filterset.form, "page": None}
     if not filterset.is_valid():
         return render(request, "regulations/changes/list.html", context, status=400)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context |= {"page": page, "feed_query": request.GET.urlencode()}
+    today = timezone.localdate()
+    page = Paginator(event_rows(filterset.qs, until=today), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = legal_events(page.object_list)
+    upcoming = event_rows(filterset.qs, after=today, upcoming=True)[:UPCOMING_SIZE]
+    context |= {
+        "page": page,
+        "upcoming": legal_events(upcoming) if page.number == 1 else [],
+        "feed_query": request.GET.urlencode(),
+        "today": today,
+    }
     return render(request, "regulations/changes/list.html", context)
 
 
 class ChangeFeed(Feed):
-    """The change log as Atom, filterable like the page (jurisdiction, topic)."""
+    """The change log as Atom, filterable like the page (jurisdiction, topic); nothing dated after today."""
 
     feed_type = Atom1Feed
-    title = "Smart-vehicle compliance KB: what changed"
-    subtitle = "New rules, amended dates, new requirements and repeals in the published knowledge base."
+    title = "Smart-vehicle compliance KB: what changed in the law"
+    subtitle = (
+        "Rules adopted, starting to apply, amended, repealed or ceasing to apply, dated by the law; "
+        "and corrections to our content, dated when made."
+    )
     author_name = "Smart-vehicle compliance KB"
 
     def get_object(self, request):
-        return ChangeFilter(request.GET, queryset=public_changes())
+        return change_filter(request)
 
     def link(self, filterset):
         return reverse("regulations:changes")
 
     def items(self, filterset):
-        return filterset.qs[:FEED_SIZE]
+        return legal_events(event_rows(filterset.qs, until=timezone.localdate())[:FEED_SIZE])
 
     def item_title(self, item):
-        return f"{item.get_kind_display()}: {item.rule}"
+        return f"{item.label}: {item.rule}"
 
     def item_description(self, item):
         return item.summary
@@ -61,16 +79,16 @@ class ChangeFeed(Feed):
         return reverse("regulations:rule-detail", args=[item.rule.slug])
 
     def item_guid(self, item):
-        return f"{self.item_link(item)}#change-{item.pk}"
+        return item.guid
 
     def item_pubdate(self, item):
-        return item.at
+        return item.when
 
     def item_updateddate(self, item):
-        return item.at
+        return item.when
 
     def item_categories(self, item):
-        return [item.rule.jurisdiction.code, item.get_kind_display()]
+        return [item.rule.jurisdiction.code, item.label]
 
 
 def bad_request(filterset) -> HttpResponseBadRequest:
@@ -80,7 +98,7 @@ def bad_request(filterset) -> HttpResponseBadRequest:
 
 
 def change_feed(request):
-    filterset = ChangeFilter(request.GET, queryset=public_changes())
+    filterset = change_filter(request)
     if not filterset.is_valid():
         return bad_request(filterset)
     return ChangeFeed()(request)

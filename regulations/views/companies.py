@@ -7,9 +7,10 @@ from urllib.parse import urlencode
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from regulations.coverage import coverage_of
 from regulations.forms import CompanyPageForm
 from regulations.models import AssessmentStatus, Company, MarketStatus, Topic
-from regulations.readiness import readiness_by_market, readiness_by_topic, requirements_behind, trends
+from regulations.readiness import readiness_by_market, readiness_by_topic, requirements_behind, trends, with_coverage
 
 MARKET_ORDER = {status: n for n, status in enumerate(MarketStatus.values)}
 
@@ -24,6 +25,7 @@ def company_list(request):
     companies = list(Company.objects.for_list().order_by("is_fictional", "name"))
     jurisdictions = {m.jurisdiction.pk: m.jurisdiction for c in companies for m in c.market_entries.all()}
     readiness = readiness_by_market(companies, list(jurisdictions.values()), today, staff=request.user.is_staff)
+    with_coverage(readiness, coverage_of(jurisdictions.values(), today))
     for company in companies:
         company.markets_with_readiness = [
             (m, readiness[(company.pk, m.jurisdiction.pk)]) for m in ordered_markets(company)
@@ -48,6 +50,7 @@ def company_detail(request, slug: str):
     markets = ordered_markets(company)
     places = [m.jurisdiction for m in markets]
     by_market = readiness_by_market([company], places, on, staff=staff)
+    with_coverage(by_market, coverage_of(places, on))
     chosen = form.cleaned_data["j"] or (places[0] if places else None)
     topics = list(Topic.objects.select_related("parent"))
     by_topic = readiness_by_topic([company], chosen, topics, on, staff=staff) if chosen else {}

@@ -1,8 +1,9 @@
-"""The front page: search, counts, jurisdictions, upcoming deadlines, recent changes."""
+"""The front page: search, counts, jurisdictions, upcoming deadlines, recent legal events."""
 
 from django.shortcuts import render
 from django.utils import timezone
 
+from regulations.events import recent_legal_events
 from regulations.models import Company, Requirement, Rule
 from regulations.selectors import covered_jurisdictions, upcoming_deadlines
 
@@ -20,7 +21,7 @@ def home(request):
         },
         "jurisdictions": jurisdictions,
         "deadlines": upcoming_deadlines(published, today, limit=10),
-        "recent": published.select_related("jurisdiction").order_by("-updated_at")[:8],
+        "recent": recent_legal_events(published, today, limit=8),
         "today": today,
     }
     return render(request, "regulations/home.html", context)

@@ -9,18 +9,21 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from regulations.applicability import Force, applicabilities, applicability
+from regulations.coverage import coverage_of
 from regulations.forms import CompareForm, OnDateForm
 from regulations.models import CurationState, Jurisdiction, Rule, Topic, legal_status_expression
 from regulations.places import applicable_counts
-from regulations.selectors import covered_jurisdictions, group_by_domain, upcoming_deadlines
+from regulations.selectors import group_by_domain, researched_jurisdictions, upcoming_deadlines
 
 
 def jurisdiction_list(request):
     today = timezone.localdate()
-    covered = list(covered_jurisdictions())
+    covered = list(researched_jurisdictions())
     counts = applicable_counts(covered, today, Rule.objects.published())
+    coverage = coverage_of(covered, today)
     for jurisdiction in covered:
         jurisdiction.applicable = counts[jurisdiction.pk]
+        jurisdiction.coverage = coverage[jurisdiction.pk]
     regions: dict[str, list[Jurisdiction]] = {}
     for jurisdiction in covered:
         regions.setdefault(jurisdiction.region or "International", []).append(jurisdiction)
@@ -49,11 +52,15 @@ def jurisdiction_detail(request, code: str):
     verdicts = reach.verdicts(rules)
     for rule in rules:
         rule.verdict = verdicts[rule.pk]
+    binding_groups = group_by_domain([rule for rule in rules if rule.verdict.force == Force.BINDING])
+    coverage = coverage_of([jurisdiction], on, {jurisdiction.pk: reach})[jurisdiction.pk]
     context = {
         "jurisdiction": jurisdiction,
         "form": form,
         "on": on,
-        "binding_groups": group_by_domain([rule for rule in rules if rule.verdict.force == Force.BINDING]),
+        "coverage": coverage,
+        "domain_coverage": domain_counts(coverage, binding_groups),
+        "binding_groups": binding_groups,
         "recognised": [rule for rule in rules if rule.verdict.force == Force.RECOGNISED],
         "advisory": [rule for rule in rules if rule.verdict.force == Force.ADVISORY],
         "unrecorded": [rule for rule in rules if rule.verdict.force is None],
@@ -64,6 +71,12 @@ def jurisdiction_detail(request, code: str):
         "force_counts": Counter(rule.verdict.key for rule in rules),
     }
     return render(request, "regulations/jurisdictions/detail.html", context)
+
+
+def domain_counts(coverage, groups) -> list[tuple]:
+    """Each mission domain's coverage with how many mandatory rules it lists here."""
+    counts = {domain.pk: len(rules) for domain, rules in groups if domain}
+    return [(domain, counts.get(domain.domain.pk, 0)) for domain in coverage.domains]
 
 
 def compare(request):
@@ -97,7 +110,9 @@ def compare(request):
         .order_by("jurisdiction__code", "title")
     )
     verdicts = {j.pk: reaches[j.pk].verdicts(rules) for j in chosen}
-    context["rows"] = comparison_rows(rules, chosen, verdicts)
+    coverage = coverage_of(chosen, on, reaches)
+    context["columns"] = [(jurisdiction, coverage[jurisdiction.pk]) for jurisdiction in chosen]
+    context["rows"] = comparison_rows(rules, chosen, verdicts, coverage)
     return render(request, "regulations/jurisdictions/compare.html", context)
 
 
@@ -105,18 +120,26 @@ def flag(condition):
     return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
-def comparison_rows(rules, chosen, verdicts):
+class Cell(list):
+    """(rule, verdict) pairs of one topic in one jurisdiction, with the coverage of the topic's domain there."""
+
+    def __init__(self, pairs, coverage):
+        super().__init__(pairs)
+        self.coverage = coverage
+
+
+def comparison_rows(rules, chosen, verdicts, coverage):
     """Topics as rows, one cell per jurisdiction listing (rule, verdict) pairs."""
     topics = list(Topic.objects.select_related("parent"))
     rows = []
     for topic in sorted(topics, key=lambda t: ((t.parent or t).order, t.parent_id is not None, t.order)):
         cells = []
         for jurisdiction in chosen:
-            cell = [
+            pairs = [
                 (rule, verdicts[jurisdiction.pk][rule.pk])
                 for rule in rules
                 if getattr(rule, f"applies_{jurisdiction.pk}") and topic in rule.topics.all()
             ]
-            cells.append(cell)
+            cells.append(Cell(pairs, coverage[jurisdiction.pk].for_topic(topic)))
         rows.append((topic, cells))
     return rows

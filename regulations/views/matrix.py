@@ -7,9 +7,10 @@ from collections import Counter
 from django.shortcuts import render
 from django.utils import timezone
 
+from regulations.coverage import coverage_of
 from regulations.forms import ReadinessForm
 from regulations.models import Company, Jurisdiction, Topic
-from regulations.readiness import readiness_by_market, readiness_by_topic, trends
+from regulations.readiness import readiness_by_market, readiness_by_topic, trends, with_coverage
 
 DEFAULT_COLUMNS = 8
 
@@ -33,11 +34,14 @@ def readiness_matrix(request):
         jurisdiction = form.cleaned_data["j"][0]
         columns = list(Topic.objects.select_related("parent"))
         cells = readiness_by_topic(companies, jurisdiction, columns, on, staff=staff)
+        place = coverage_of([jurisdiction], on)[jurisdiction.pk]
+        with_coverage(cells, {topic.pk: place.for_topic(topic) for topic in columns})
         in_market = {(c.pk, t.pk): jurisdiction in markets[c.pk] for c in companies for t in columns}
         context["jurisdiction"] = jurisdiction
     else:
         columns = list(form.cleaned_data["j"]) or default_columns(companies)
         cells = readiness_by_market(companies, columns, on, staff=staff)
+        with_coverage(cells, coverage_of(columns, on))
         in_market = {(c.pk, j.pk): j in markets[c.pk] for c in companies for j in columns}
     firm_trends = trends(companies, markets, on, staff=staff)
     context |= {

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from regulations.checklists import ChecklistQuery, build_checklist
+from regulations.coverage import coverage_of
 from regulations.exports import WRITERS
 from regulations.facets import rule_facets
 from regulations.filters import RuleFilter
@@ -50,6 +51,17 @@ def list_query(filterset: RuleFilter, user) -> ChecklistQuery:
     )
 
 
+def coverage_gaps(filterset: RuleFilter) -> list:
+    """The chosen markets whose law was not (wholly) researched for the topics asked about."""
+    reaches = {reach.jurisdiction.pk: reach for reach in filterset.applicability}
+    if not reaches:
+        return []
+    topics = filterset.form.cleaned_data.get("topic") or []
+    places = [reach.jurisdiction for reach in reaches.values()]
+    found = coverage_of(places, filterset.day, reaches)
+    return [place for place in (found[p.pk].only(topics) for p in places) if not place.covered]
+
+
 def rule_list(request):
     filterset = RuleFilter(request.GET, queryset=Rule.objects.published().for_list(), request=request)
     valid = filterset.is_valid()
@@ -81,7 +93,7 @@ def rule_list(request):
                 verdicts[pk].append(verdict)
     for rule in page:
         rule.verdicts = verdicts[rule.pk]
-    context["page"] = page
+    context |= {"page": page, "coverage_gaps": coverage_gaps(filterset)}
     return render_browser(request, "regulations/rules/list.html", context, status=200)
 
 
