@@ -72,6 +72,18 @@ def force_key(force: Force | None) -> str:
     return Force(force).value if force else "unrecorded"
 
 
+class ForceWords:
+    """How an object's ``force`` reads: ``label`` for people, ``key`` for CSS classes and exports."""
+
+    @property
+    def label(self) -> str:
+        return force_label(self.force)
+
+    @property
+    def key(self) -> str:
+        return force_key(self.force)
+
+
 class StepKind(enum.Enum):
     OWN = "own"
     PARENT = "parent"
@@ -122,7 +134,7 @@ def since_text(date: dt.date | None) -> str:
 
 
 @dataclass(frozen=True)
-class Reason:
+class Reason(ForceWords):
     """A path from the jurisdiction to the rule, with its force: the last step is how the path starts in X."""
 
     jurisdiction: Jurisdiction
@@ -132,14 +144,6 @@ class Reason:
     @property
     def binding(self) -> bool:
         return self.force == Force.BINDING
-
-    @property
-    def label(self) -> str:
-        return force_label(self.force)
-
-    @property
-    def key(self) -> str:
-        return force_key(self.force)
 
     @property
     def effective_from(self) -> dt.date | None:
@@ -168,7 +172,7 @@ class Reason:
 
 
 @dataclass(frozen=True)
-class Verdict:
+class Verdict(ForceWords):
     """One rule in one place: the strongest force among its reasons; weaker reasons are detail."""
 
     jurisdiction: Jurisdiction
@@ -177,14 +181,6 @@ class Verdict:
     @property
     def force(self) -> Force | None:
         return self.reasons[0].force if self.reasons else None
-
-    @property
-    def label(self) -> str:
-        return force_label(self.force)
-
-    @property
-    def key(self) -> str:
-        return force_key(self.force)
 
     @property
     def grounds(self) -> list[Reason]:

@@ -18,11 +18,10 @@ from .applicability import (
     STRENGTH,
     TREATY_NAMES,
     Force,
+    ForceWords,
     LiveRelations,
     applicabilities,
     carried_from,
-    force_key,
-    force_label,
     live_relations,
 )
 from .models import (
@@ -38,7 +37,7 @@ from .models import (
 
 
 @dataclass
-class Coverage:
+class Coverage(ForceWords):
     """A group of places where a rule holds for one reason, with that reason's force."""
 
     explanation: str
@@ -46,14 +45,6 @@ class Coverage:
     force: Force | None = Force.BINDING
     effective_from: dt.date | None = None
     also: list[Jurisdiction] = field(default_factory=list)  # places with a stronger verdict, kept as detail
-
-    @property
-    def label(self) -> str:
-        return force_label(self.force)
-
-    @property
-    def key(self) -> str:
-        return force_key(self.force)
 
 
 @dataclass
