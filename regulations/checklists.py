@@ -18,10 +18,25 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import F, FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery
+from django.db import models
+from django.db.models import (
+    Case,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.urls import reverse
 from django.utils import timezone
 
-from .applicability import Applicability, Force, Verdict, applicabilities, force_key
+from .applicability import Applicability, Force, Verdict, applicabilities, force_key, force_label
 from .coverage import PlaceCoverage, coverage_of
 from .milestones import PhaseIn, by_rule, phase_in
 from .models import (
@@ -40,10 +55,13 @@ from .models import (
 
 CHUNK = 2000
 ROW_FIELDS = [
-    *["rule_id", "reference", "obligation", "deadline", "evidence", "order", "reference_checked", "internal_note"],
-    *["rule__title", "rule__citation", "rule__applies_from", "rule__binding_by_itself"],
-    *["rule__jurisdiction__code", "rule__jurisdiction__name"],
+    *["rule_id", "key", "reference", "kind", "obligation", "deadline", "evidence", "order"],
+    *["reference_checked", "internal_note"],
+    *["rule__slug", "rule__short_name", "rule__title", "rule__citation", "rule__applies_from"],
+    *["rule__binding_by_itself", "rule__jurisdiction__code", "rule__jurisdiction__name"],
 ]
+REFERENCE_TO_CONFIRM = "to confirm"
+REFERENCE_CHECKED = "checked"
 SAMPLE_LABEL = "illustrative sample"
 INTERNAL_LABEL = "internal"
 
@@ -60,17 +78,22 @@ BASE_COLUMNS = [
     Column("applies_in", "Applies in", 14),
     Column("force", "Force", 12),
     Column("reason", "Why it applies", 40),
+    Column("rule", "Rule", 20),
     Column("citation", "Rule citation", 28),
     Column("rule_title", "Rule title", 40),
     Column("reference", "Requirement", 16),
+    Column("reference_status", "Clause reference", 12),
+    Column("kind", "Kind", 12),
     Column("obligation", "Obligation", 60),
     Column("topics", "Topics", 24),
     Column("applies_from", "Applies from", 12),
     Column("bites", "Bites on the day", 10),
     Column("milestones", "Phase-in milestones", 30),
     Column("evidence", "Evidence to show", 40),
+    Column("permalink", "Link", 40, link=True),
     Column("source_url", "Source", 40, link=True),
 ]
+MARKET_KEYS = ["applies_in", "force", "reason", "applies_from", "bites", "milestones"]  # differ by market
 STATUS_COLUMN = Column("status", "Status", 14)
 COMPANY_COLUMNS = [
     Column("company_evidence", "Company evidence", 40),
@@ -81,6 +104,13 @@ INTERNAL_COLUMNS = [Column("internal_note", "Internal note (staff only)", 40)]
 TEAM_COLUMNS = [Column("owner", "Owner", 16), Column("notes", "Notes", 40)]
 STATUS_CHOICES = [label for _, label in AssessmentStatus.choices]
 EMPTY_NOTE = "No requirement matches this query: nothing in force or coming applies to it on that day."
+
+
+class Layout(models.TextChoices):
+    """How a checklist over several markets lays out a requirement that applies in more than one."""
+
+    REQUIREMENT = "requirement", "One row per requirement, with every market it applies in"
+    MARKET = "market", "One row per market and requirement"
 
 
 @dataclass
@@ -97,6 +127,7 @@ class ChecklistQuery:
     rule_slugs: list[str] = field(default_factory=list)
     live_only: bool = True  # False for curators exporting rules whatever their status
     forces: list[str] = field(default_factory=lambda: [Force.BINDING])  # which verdicts make rows in a market
+    layout: str = Layout.REQUIREMENT
 
     def describe(self) -> list[tuple[str, str]]:
         return [
@@ -106,9 +137,10 @@ class ChecklistQuery:
             ),
             ("Topics", ", ".join(t.name for t in self.topics) or "all"),
             ("Automation level", f"SAE Level {self.level}" if self.level is not None else "any"),
-            ("Force", ", ".join(Force(force).label for force in self.forces)),
+            ("Force", ", ".join(force_label(force) for force in self.forces)),
             ("On", self.on.isoformat()),
             ("Vehicle", VehicleSituation(self.vehicle).label),
+            ("Layout", Layout(self.layout).label),
             ("Company", self.company.name if self.company else "none"),
             (
                 "Rules",
@@ -122,9 +154,10 @@ class ChecklistQuery:
             "applies_in": [j.code for j in self.applies_in],
             "topics": [t.slug for t in self.topics],
             "level": self.level,
-            "force": [Force(force).value for force in self.forces],
+            "force": [force_key(force) for force in self.forces],
             "on": self.on.isoformat(),
             "vehicle": str(self.vehicle),
+            "layout": str(self.layout),
             "company": self.company.slug if self.company else None,
             "rules": self.rule_slugs,
             "include_internal": self.include_internal,
@@ -169,6 +202,11 @@ class Checklist:
     def coverage_dicts(self) -> list[dict]:
         return [domain.as_dict() for place in self.coverage for domain in place.domains]
 
+    def market_names(self, codes: str) -> str:
+        """The names of the markets in an ``applies_in`` cell ("DE, FR" reads "Germany, France")."""
+        names = {jurisdiction.code: jurisdiction.name for jurisdiction in self.query.applies_in}
+        return ", ".join(names.get(code, code) for code in codes.split(", "))
+
     @property
     def filename_stem(self) -> str:
         codes = "-".join(sorted(j.code.lower() for j in self.query.applies_in)) or "rules"
@@ -195,16 +233,19 @@ def columns_for(query: ChecklistQuery) -> list[Column]:
     return [*columns[: len(BASE_COLUMNS)], STATUS_COLUMN, *columns[len(BASE_COLUMNS) :], *TEAM_COLUMNS]
 
 
-def build_checklist(query: ChecklistQuery, rules: QuerySet | None = None) -> Checklist:
-    """The checklist for ``query``; ``rules`` narrows the published rules (a list filter, admin selection)."""
+def build_checklist(query: ChecklistQuery, rules: QuerySet | None = None, site: str = "") -> Checklist:
+    """The checklist for ``query``; ``rules`` narrows the published rules (a list filter, admin selection).
+
+    ``site`` (scheme and host) makes each row's link to its requirement absolute.
+    """
     rules = Rule.objects.published() if rules is None else rules
     sections = plan(query, rules)
-    rule_ids = [pk for section in sections for pk in section.rule_ids]
-    topic_names = topics_by_rule(rule_ids)
+    rule_ids = {pk for section in sections for pk in section.rule_ids}
+    context = RowContext(query, topics_by_rule(rule_ids), by_rule(rule_ids), site.rstrip("/"))
     return Checklist(
         query=query,
         columns=columns_for(query),
-        rows=iter_rows(query, sections, topic_names, by_rule(rule_ids)),
+        rows=iter_rows(context, sections),
         generated_at=timezone.now(),
         data_version=data_version(),
         coverage=checklist_coverage(query),
@@ -213,7 +254,7 @@ def build_checklist(query: ChecklistQuery, rules: QuerySet | None = None) -> Che
 
 def checklist_coverage(query: ChecklistQuery) -> list[PlaceCoverage]:
     """How far each market's law was researched for the domains of the topics asked about, by code."""
-    markets = sorted(query.applies_in, key=lambda j: j.code)
+    markets = list(query.applies_in)
     found = coverage_of(markets, query.on) if markets else {}
     return [found[market.pk].only(query.topics) for market in markets]
 
@@ -227,20 +268,30 @@ def scoped_rules(query: ChecklistQuery, rules: QuerySet) -> QuerySet:
     return rules if query.level is None else rules.for_level(query.level)
 
 
-def requirement_rows(query: ChecklistQuery, rule_ids) -> QuerySet:
-    """Requirements of ``rule_ids`` with rule, first source and a firm's assessment, in checklist order."""
+def requirement_rows(query: ChecklistQuery, rule_ids, group: Case | None = None) -> QuerySet:
+    """Requirements of ``rule_ids`` with rule, first source and a firm's assessment, in checklist order.
+
+    Only those about the topics asked (their own topics, else their rule's), and, for a day's
+    checklist, not yet superseded on that day. ``group`` orders before the topic (markets in common).
+    """
     first_topic = Topic.rules.through.objects.filter(rule_id=OuterRef("rule_id")).order_by("topic__order")
     first_source = Source.objects.filter(rule_id=OuterRef("rule_id")).order_by("-official", "order", "pk")
     requirements = (
         Requirement.objects.filter(rule_id__in=rule_ids)
         .select_related("rule__jurisdiction")
         .only(*ROW_FIELDS)
+        .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("order").only("name", "order")))
         .annotate(
             topic_order=Subquery(first_topic.values("topic__order")[:1]),
             source_url=Subquery(first_source.values("url")[:1]),
         )
-        .order_by(F("topic_order").asc(nulls_last=True), "rule__title", "rule_id", "order", "pk")
+        .alias(group=group or Value(0))
+        .order_by("group", F("topic_order").asc(nulls_last=True), "rule__title", "rule_id", "order", "pk")
     )
+    if query.topics:
+        requirements = requirements.in_topics(query.topics)
+    if query.live_only:
+        requirements = requirements.current_on(query.on)
     if query.company:
         relation = "effectivestatus_rows" if query.include_internal else "publiceffectivestatus_rows"
         own = FilteredRelation(relation, condition=Q(**{f"{relation}__company": query.company}))
@@ -262,7 +313,7 @@ def reach_for(query: ChecklistQuery) -> list[tuple[Jurisdiction | None, Applicab
     if not query.applies_in:
         return [(None, None)]
     reaches = applicabilities(query.applies_in, query.on)
-    return [(j, reaches[j.pk]) for j in sorted(query.applies_in, key=lambda j: j.code)]
+    return [(j, reaches[j.pk]) for j in query.applies_in]
 
 
 @dataclass
@@ -286,33 +337,76 @@ def plan(query: ChecklistQuery, rules: QuerySet) -> list[Section]:
         binding_only = list(query.forces) == [Force.BINDING]
         found = reach.rules(rules, binding_only=binding_only)
         applying = list(found.only("pk", "jurisdiction_id", "binding_by_itself", "treaty_instrument"))
-        verdicts = {pk: v for pk, v in reach.verdicts(applying).items() if v.force and v.force in query.forces}
+        verdicts = {pk: v for pk, v in reach.verdicts(applying).items() if v.force in query.forces}
         sections.append(Section(jurisdiction, list(verdicts), verdicts, set(reach.reaching)))
     return sections
 
 
-def iter_rows(
-    query: ChecklistQuery,
-    sections: list[Section],
-    topic_names: dict[int, str],
-    milestones: dict[int, list[Milestone]],
-) -> Iterator[dict]:
-    """Stream the rows, one requirement query per section, read in chunks; ``milestones`` by rule."""
-    for section in sections:
-        requirements = requirement_rows(query, section.rule_ids).iterator(chunk_size=CHUNK)
-        for requirement in requirements:
-            verdict = section.verdicts.get(requirement.rule_id) if section.jurisdiction else None
-            markets = section.markets or {requirement.rule.jurisdiction_id}
-            phase = phase_in(milestones.get(requirement.rule_id, ()), requirement.pk, markets, query.vehicle)
-            yield make_row(query, section.jurisdiction, requirement, verdict, topic_names, phase)
+@dataclass(frozen=True)
+class RowContext:
+    """What every row of one checklist reads besides its requirement: loaded once, before streaming."""
+
+    query: ChecklistQuery
+    topics: dict[int, list[Topic]]  # by rule: a requirement without its own topics takes these
+    milestones: dict[int, list[Milestone]]  # by rule
+    site: str = ""
+
+    def row(self, section: Section, requirement: Requirement) -> dict:
+        verdict = section.verdicts.get(requirement.rule_id) if section.jurisdiction else None
+        markets = section.markets or {requirement.rule.jurisdiction_id}
+        phase = phase_in(self.milestones.get(requirement.rule_id, ()), requirement.pk, markets, self.query.vehicle)
+        return make_row(self, section.jurisdiction, requirement, verdict, phase)
 
 
-def topics_by_rule(rule_ids: list[int]) -> dict[int, str]:
-    names: dict[int, list[str]] = {}
-    pairs = Topic.rules.through.objects.filter(rule_id__in=set(rule_ids)).order_by("topic__order")
-    for rule_id, name in pairs.values_list("rule_id", "topic__name"):
-        names.setdefault(rule_id, []).append(name)
-    return {rule_id: ", ".join(values) for rule_id, values in names.items()}
+def iter_rows(context: RowContext, sections: list[Section]) -> Iterator[dict]:
+    """Stream the rows, read in chunks: per market, or one per requirement with all its markets."""
+    if context.query.layout == Layout.MARKET or len(sections) < 2:
+        for section in sections:
+            for requirement in requirement_rows(context.query, section.rule_ids).iterator(chunk_size=CHUNK):
+                yield context.row(section, requirement)
+        return
+    rule_ids = {pk for section in sections for pk in section.rule_ids}
+    requirements = requirement_rows(context.query, rule_ids, group=by_markets_in_common(sections))
+    for requirement in requirements.iterator(chunk_size=CHUNK):
+        markets = [section for section in sections if requirement.rule_id in section.verdicts]
+        yield merged([context.row(section, requirement) for section in markets])
+
+
+def by_markets_in_common(sections: list[Section]) -> Case:
+    """Order rules by the set of markets they apply in: those common to most markets first, then by code."""
+    sets: dict[int, tuple[int, ...]] = {}
+    for index, section in enumerate(sections):
+        for pk in section.rule_ids:
+            sets[pk] = (*sets.get(pk, ()), index)
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for pk, indices in sets.items():
+        groups.setdefault(indices, []).append(pk)
+    ordered = sorted(groups, key=lambda indices: (-len(indices), indices))
+    whens = [When(rule_id__in=groups[indices], then=Value(n)) for n, indices in enumerate(ordered)]
+    return Case(*whens, default=Value(len(ordered)), output_field=IntegerField())
+
+
+def merged(rows: list[dict]) -> dict:
+    """One requirement's rows in several markets as one row: a value that differs is given per market."""
+    row = dict(rows[0])
+    row["applies_in"] = ", ".join(one["applies_in"] for one in rows)
+    for key in MARKET_KEYS[1:]:
+        if any(one[key] != row[key] for one in rows):
+            row[key] = "; ".join(f"{one['applies_in']}: {one[key] or 'not recorded'}" for one in rows)
+    return row
+
+
+def permalink(site: str, requirement: Requirement) -> str:
+    """The requirement's stable, citable address on the site."""
+    return site + reverse("regulations:requirement-detail", args=[requirement.rule.slug, requirement.key])
+
+
+def topics_by_rule(rule_ids) -> dict[int, list[Topic]]:
+    found: dict[int, list[Topic]] = {}
+    pairs = Topic.rules.through.objects.filter(rule_id__in=set(rule_ids)).select_related("topic")
+    for pair in pairs.order_by("topic__order").only("rule_id", "topic__slug", "topic__name", "topic__order"):
+        found.setdefault(pair.rule_id, []).append(pair.topic)
+    return found
 
 
 def effective_date(requirement: Requirement, verdict: Verdict | None) -> dt.date | None:
@@ -332,30 +426,35 @@ def bites(start: dt.date | None, on: dt.date) -> str:
 
 
 def make_row(
-    query: ChecklistQuery,
+    context: RowContext,
     jurisdiction: Jurisdiction | None,
     requirement: Requirement,
     verdict: Verdict | None,
-    topic_names: dict[int, str],
     phase: PhaseIn,
 ) -> dict:
     """One checklist row; ``verdict`` is None when rows follow each rule's own jurisdiction."""
+    query = context.query
     rule = requirement.rule
+    topics = list(requirement.topics.all()) or context.topics.get(rule.pk, [])
     start = phase.start if phase.milestones else effective_date(requirement, verdict)
     own_force = Force.BINDING if rule.binding_by_itself else Force.ADVISORY
     row = {
         "applies_in": (jurisdiction or rule.jurisdiction).code,
         "force": force_key(verdict.force if verdict else own_force),
         "reason": "; ".join(r.path for r in verdict.grounds) if verdict else f"made by {rule.jurisdiction.name}",
+        "rule": rule.short_name or rule.title,
         "citation": rule.citation,
         "rule_title": rule.title,
         "reference": requirement.reference,
+        "reference_status": REFERENCE_CHECKED if requirement.reference_checked else REFERENCE_TO_CONFIRM,
+        "kind": requirement.get_kind_display(),
         "obligation": requirement.obligation,
-        "topics": topic_names.get(rule.pk, ""),
+        "topics": ", ".join(topic.name for topic in topics),
         "applies_from": start,
         "bites": bites(start, query.on),
         "milestones": phase.described,
         "evidence": requirement.evidence,
+        "permalink": permalink(context.site, requirement),
         "source_url": requirement.source_url or "",
     }
     if query.company:
@@ -376,4 +475,5 @@ def make_row(
     if query.include_internal:
         unchecked = "" if requirement.reference_checked else "Clause reference not yet checked. "
         row["internal_note"] = (unchecked + requirement.internal_note).strip()
-    return {"status": "", **row, "owner": "", "notes": ""}
+    identity = {"rule_slug": rule.slug, "requirement_key": requirement.key, "topic_slugs": [t.slug for t in topics]}
+    return {"status": "", **row, "owner": "", "notes": "", **identity}

@@ -5,6 +5,7 @@ import re
 from django import forms
 
 from .applicability import Force
+from .checklists import Layout
 from .converters import CODE_PATTERN
 from .exports import FORMATS
 from .fields import DayField
@@ -44,6 +45,17 @@ def jurisdictions_field(label: str = "Jurisdictions") -> CodesField:
 
 class CompareForm(OnDateForm):
     j = jurisdictions_field()
+    vehicle = forms.ChoiceField(
+        choices=VehicleSituation.choices,
+        required=False,
+        label="Vehicle",
+        help_text="Which phase-in dates count: a new type is bound from the dates for new types.",
+    )
+    format = forms.ChoiceField(
+        choices=[(name, name) for name in FORMATS],
+        required=False,
+        error_messages={"invalid_choice": f"Unsupported format %(value)s: choose one of {', '.join(FORMATS)}."},
+    )
 
     def clean_j(self):
         chosen = list(self.cleaned_data["j"])
@@ -52,10 +64,16 @@ class CompareForm(OnDateForm):
         order = [code.upper() for code in self.data.getlist("j") if code.strip()]
         return sorted(chosen, key=lambda j: order.index(j.code) if j.code in order else len(order))
 
-    def ticked_codes(self) -> set[str]:
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("format") not in (None, "", "html") and not cleaned.get("j") and not self.errors:
+            self.add_error("j", "Choose at least one jurisdiction to export a comparison.")
+        return cleaned
+
+    def ticked_codes(self) -> list[str]:
         """The codes asked for, even when the form is invalid, keeping only what could be a code (safe to query)."""
         codes = (code.strip().upper() for code in self.data.getlist("j"))
-        return {code for code in codes if re.fullmatch(CODE_PATTERN, code)}
+        return list(dict.fromkeys(code for code in codes if re.fullmatch(CODE_PATTERN, code)))
 
 
 class ChecklistForm(OnDateForm):
@@ -97,6 +115,13 @@ class ChecklistForm(OnDateForm):
             "a UN Regulation whose application is not recorded is never listed."
         ),
         error_messages={"invalid_choice": "Unknown force %(value)s: choose binding, recognised or advisory."},
+    )
+    layout = forms.ChoiceField(
+        choices=Layout.choices,
+        required=False,
+        label="Layout",
+        help_text="Over several markets: one row per requirement with all its markets, or a row per market.",
+        error_messages={"invalid_choice": "Unknown layout %(value)s: choose requirement or market."},
     )
     format = forms.ChoiceField(
         choices=[(name, name) for name in FORMATS],

@@ -20,7 +20,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from regulations import models as m
-from regulations.checklists import ChecklistQuery, build_checklist
+from regulations.checklists import ChecklistQuery, Layout, build_checklist
 from regulations.content.bundle import read_content
 from regulations.content.entries import ContentError
 
@@ -38,7 +38,7 @@ def places(*codes):
 
 
 def rows(codes, on, vehicle, rules=None) -> list[dict]:
-    query = ChecklistQuery(applies_in=places(*codes), on=on, vehicle=vehicle)
+    query = ChecklistQuery(applies_in=places(*codes), on=on, vehicle=vehicle, layout=Layout.MARKET)
     return list(build_checklist(query, rules=rules).rows)
 
 

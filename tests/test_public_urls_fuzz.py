@@ -77,6 +77,7 @@ PLAUSIBLE = {
     "company": ["example-motors", "byd", "BYD"],
     "view": ["jurisdictions", "topics"],
     "vehicle": ["new_type", "registered"],
+    "layout": ["requirement", "market"],
     "p": ["1", "2"],
 }
 SHAPED = {"in_force_on": DATES, "on": DATES, "level": NUMBERS, "page": NUMBERS, "p": NUMBERS}
@@ -89,8 +90,8 @@ URLS = {
     "/rules/eu-gdpr/requirements/art-27/": [],
     "/jurisdictions/": [],
     "/jurisdictions/de/": ["on"],
-    "/compare/": ["j", "on"],
-    "/checklist/": ["applies_in", "topic", "level", "on", "vehicle", "company", "force", "format"],
+    "/compare/": ["j", "on", "vehicle", "format"],
+    "/checklist/": ["applies_in", "topic", "level", "on", "vehicle", "company", "force", "layout", "format"],
     "/companies/": [],
     "/companies/example-motors/": ["on", "j", "status", "topic"],
     "/readiness/": ["on", "view", "j"],

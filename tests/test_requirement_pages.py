@@ -56,7 +56,7 @@ def test_internal_notes_never_reach_the_requirement_page(client):
 
 def test_the_requirement_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
     requirement = m.Requirement.objects.filter(rule__slug="eu-gdpr").first()
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(9):
         assert (
             client.get(reverse("regulations:requirement-detail", args=["eu-gdpr", requirement.key])).status_code == 200
         )

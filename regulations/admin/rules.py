@@ -226,7 +226,7 @@ class RuleAdmin(RuleImportMixin, ReviewedContentMixin, HistoryAdmin):
         query = ChecklistQuery(
             include_internal=True, live_only=False, rule_slugs=sorted(queryset.values_list("slug", flat=True))
         )
-        return xlsx_response(build_checklist(query, rules=queryset))
+        return xlsx_response(build_checklist(query, rules=queryset, site=request.build_absolute_uri("/")))
 
     def get_urls(self):
         transition = path(

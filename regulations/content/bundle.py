@@ -192,6 +192,7 @@ def cross_check(content: Content, problems: Problems) -> None:
                 problems.add(where, f"relation to unknown rule {relation.target!r}")
     check_applications(content, problems)
     requirements = {(rule.slug, r.key) for rule in content.rules for r in rule.requirements}
+    check_requirements(content, requirements, problems)
     for mapping in content.mappings:
         for end in (mapping.source, mapping.target):
             if (end.rule, end.key) not in requirements:
@@ -210,6 +211,22 @@ def cross_check(content: Content, problems: Problems) -> None:
             problems.add("companies.yaml", f"record for unknown company {record.company!r}")
         if record.rule and record.rule not in rules:
             problems.add("companies.yaml", f"record names unknown rule {record.rule!r}")
+
+
+def check_requirements(content: Content, requirements: set[tuple[str, str]], problems: Problems) -> None:
+    """A requirement's own topics sit within its rule's; what supersedes it exists and is not itself."""
+    parents = {t.slug: t.parent for t in content.topics}
+    for rule in content.rules:
+        for requirement in rule.requirements:
+            where = f"{rule.origin} ({rule.slug}) requirement {requirement.key}"
+            for topic in requirement.topics:
+                if topic not in parents:
+                    problems.add(where, f"unknown topic {topic!r}")
+                elif topic not in rule.topics and parents[topic] not in rule.topics:
+                    problems.add(where, f"topic {topic!r} is neither a topic of its rule nor beneath one")
+            successor = requirement.superseded_by
+            if successor and (successor not in requirements or successor == (rule.slug, requirement.key)):
+                problems.add(where, f"superseded by unknown requirement {'/'.join(successor)}")
 
 
 def check_applications(content: Content, problems: Problems) -> None:

@@ -93,10 +93,10 @@ class Loader:
             self.problems.append(f"{where}: unknown jurisdiction {code!r}")
         return found
 
-    def set_topics(self, rule: m.Rule, slugs: list[str], created: bool) -> None:
+    def set_topics(self, tagged: m.Rule | m.Requirement, slugs: list[str], created: bool) -> None:
         wanted = {self.topics[slug] for slug in slugs if slug in self.topics}
-        if created or (self.sync and set(rule.topics.all()) != wanted):
-            rule.topics.set(wanted)
+        if (created and wanted) or (self.sync and set(tagged.topics.all()) != wanted):
+            tagged.topics.set(wanted)
 
     def load(self) -> LoadReport:
         self.load_jurisdictions()
@@ -107,6 +107,7 @@ class Loader:
             self.load_rule(rule)
         for rule in self.content.rules:
             self.load_relations(rule)
+            self.load_supersessions(rule)
         for application in self.content.applications:
             self.load_application(application)
         for company in self.content.companies:
@@ -243,7 +244,22 @@ class Loader:
                 "reference_checked": requirement.reference_checked,
                 "internal_note": requirement.internal_note,
             }
-            self.upsert(m.Requirement, {"rule": obj, "key": requirement.key}, values)
+            existed = m.Requirement.objects.filter(rule=obj, key=requirement.key).exists()
+            saved = self.upsert(m.Requirement, {"rule": obj, "key": requirement.key}, values)
+            if saved.pk:
+                self.set_topics(saved, requirement.topics, created=not existed)
+
+    def load_supersessions(self, rule: rule_content.Rule) -> None:
+        """Second pass, once every requirement exists: which requirement replaces which, from when."""
+        for requirement in rule.requirements:
+            if not requirement.superseded_by:
+                continue
+            where = f"rule {rule.slug} requirement {requirement.key}"
+            found = self.requirement(readiness_content.RequirementRef(rule.slug, requirement.key), where)
+            successor = self.requirement(readiness_content.RequirementRef(*requirement.superseded_by), where)
+            if found and successor:
+                values = {"superseded_by": successor, "superseded_on": requirement.superseded_on}
+                self.upsert(m.Requirement, {"pk": found.pk}, values)
 
     def load_relations(self, rule: rule_content.Rule) -> None:
         source = self.rules.get(rule.slug)

@@ -12,6 +12,7 @@ from .entries import (
     INSTRUMENTS,
     RELATION_KINDS,
     REQUIREMENT_KINDS,
+    REQUIREMENT_REF,
     SLUG,
     STATES,
     TREATY_INSTRUMENTS,
@@ -57,6 +58,9 @@ class Requirement:
     evidence: str
     reference_checked: bool
     internal_note: str
+    topics: list[str]  # only where narrower than the rule's
+    superseded_by: tuple[str, str] | None  # (rule slug, requirement key)
+    superseded_on: dt.date | None
 
 
 @dataclass
@@ -141,8 +145,12 @@ def read_requirement(data, where: str, problems: Problems) -> Requirement:
         "evidence",
         "reference_checked",
         "internal_note",
+        "topics",
+        "superseded_by",
+        "superseded_on",
     }
     e = Entry(data, where, problems, allowed)
+    successor = e.pattern("superseded_by", REQUIREMENT_REF, required=False)
     requirement = Requirement(
         key=e.pattern("key", SLUG),
         reference=e.text("reference", required=False),
@@ -152,7 +160,12 @@ def read_requirement(data, where: str, problems: Problems) -> Requirement:
         evidence=e.text("evidence", required=False),
         reference_checked=e.flag("reference_checked", True),
         internal_note=e.text("internal_note", required=False),
+        topics=[str(t) for t in e.items("topics")],
+        superseded_by=tuple(successor.split("/")) if successor else None,
+        superseded_on=e.date("superseded_on"),
     )
+    if bool(requirement.superseded_by) != bool(requirement.superseded_on):
+        problems.add(where, "superseded_by and superseded_on go together")
     if not requirement.reference_checked and not requirement.internal_note:
         problems.add(where, "an unchecked reference needs an internal_note saying what is open")
     return requirement

@@ -1,4 +1,4 @@
-"""Markdown: one table per jurisdiction, for pasting into a ticket or a wiki."""
+"""Markdown: one table per market (or set of markets in common), for pasting into a ticket or a wiki."""
 
 from itertools import groupby
 
@@ -23,11 +23,10 @@ def markdown_lines(checklist: Checklist):
     columns = [column for column in checklist.columns if column.key != "applies_in"]
     header = "| " + " | ".join(column.title for column in columns) + " |\n"
     rule = "|" + "|".join("---" for _ in columns) + "|\n"
-    names = {jurisdiction.code: jurisdiction.name for jurisdiction in checklist.query.applies_in}
     empty = True
     for code, rows in groupby(checklist.rows, key=lambda row: row["applies_in"]):
         empty = False
-        yield f"\n## {names.get(code, code)} ({code})\n\n{header}{rule}"
+        yield f"\n## {checklist.market_names(code)} ({code})\n\n{header}{rule}"
         for row in rows:
             yield "| " + " | ".join(cell(row[column.key]) for column in columns) + " |\n"
     if empty:

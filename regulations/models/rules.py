@@ -5,7 +5,7 @@ import datetime as dt
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from simple_history.models import HistoricalRecords
 
 from .jurisdictions import Authority, Jurisdiction, MembershipRole, SlugManager, Topic
@@ -96,7 +96,7 @@ class RuleQuerySet(models.QuerySet):
             .defer("search_vector")
             .prefetch_related(
                 "topics__parent",
-                "requirements",
+                "requirements__topics",
                 "sources",
                 models.Prefetch("milestones", queryset=Milestone.objects.select_related("jurisdiction")),
                 models.Prefetch(
@@ -125,8 +125,9 @@ class RuleQuerySet(models.QuerySet):
 
     def in_topics(self, topics):
         """Rules tagged with any of ``topics`` or their sub-topics (no join, so no duplicates)."""
-        topics = Topic.objects.filter(Q(pk__in=[t.pk for t in topics]) | Q(parent__in=topics))
-        return self.filter(pk__in=Topic.rules.through.objects.filter(topic__in=topics).values("rule_id"))
+        return self.filter(
+            pk__in=Topic.rules.through.objects.filter(topic__in=with_subtopics(topics)).values("rule_id")
+        )
 
     def live_on(self, date: dt.date):
         """In force, or adopted and coming: what a firm must prepare for on ``date``."""
@@ -295,7 +296,25 @@ class RequirementKind(models.TextChoices):
     CERTIFICATION = "certification", "Certification"
 
 
-class RequirementManager(models.Manager):
+def with_subtopics(topics) -> models.QuerySet:
+    """``topics`` and the topics beneath them (the tree has two levels)."""
+    return Topic.objects.filter(Q(pk__in=[t.pk for t in topics]) | Q(parent__in=topics))
+
+
+class RequirementQuerySet(models.QuerySet):
+    def in_topics(self, topics):
+        """Requirements about any of ``topics`` or their sub-topics: by their own topics, else their rule's."""
+        wanted = with_subtopics(topics)
+        own = Requirement.topics.through.objects.filter(requirement_id=OuterRef("pk"))
+        of_rule = Topic.rules.through.objects.filter(rule_id=OuterRef("rule_id"), topic__in=wanted)
+        return self.filter(Exists(own.filter(topic__in=wanted)) | (~Exists(own) & Exists(of_rule)))
+
+    def current_on(self, day: dt.date):
+        """Those not yet superseded by another requirement on ``day``."""
+        return self.filter(Q(superseded_on__isnull=True) | Q(superseded_on__gt=day))
+
+
+class RequirementManager(models.Manager.from_queryset(RequirementQuerySet)):
     def get_by_natural_key(self, rule_slug, key):
         return self.get(rule__slug=rule_slug, key=key)
 
@@ -307,6 +326,12 @@ class Requirement(models.Model):
     key = models.SlugField(max_length=80, help_text="Stable identifier within the rule, e.g. art-27.")
     reference = models.CharField(max_length=300, blank=True, help_text="Art. 27, para 7.2 ...")
     kind = models.CharField(max_length=20, choices=RequirementKind.choices, default=RequirementKind.OBLIGATION)
+    topics = models.ManyToManyField(
+        Topic,
+        blank=True,
+        related_name="requirements",
+        help_text="Only where it is narrower than its rule: left empty, it takes the rule's topics.",
+    )
     obligation = models.TextField(help_text="What the firm must do, in plain language and our own words.")
     deadline = models.DateField(null=True, blank=True, help_text="Its own date, where the rule is phased.")
     evidence = models.TextField(blank=True, help_text="What a firm would show to prove it complies.")
@@ -316,18 +341,43 @@ class Requirement(models.Model):
         default=True, help_text="Untick while the clause number has not been checked in the official text."
     )
     internal_note = models.TextField(blank=True, help_text="For curators only; never shown publicly.")
+    superseded_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supersedes",
+        help_text="The requirement that replaces this one.",
+    )
+    superseded_on = models.DateField(
+        null=True, blank=True, help_text="From this day it no longer applies: it leaves checklists."
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[topics])
     objects = RequirementManager()
 
     class Meta:
         ordering = ["rule_id", "order", "pk"]  # by id, not the rule's own ordering: no join to sort 500,000 rows
         constraints = [
             models.UniqueConstraint(fields=["rule", "key"], name="requirement_key_unique_per_rule"),
+            models.CheckConstraint(
+                condition=Q(superseded_by__isnull=True) | Q(superseded_on__isnull=False),
+                name="requirement_superseded_on_a_day",
+                violation_error_message="Say from which day the replacing requirement takes over.",
+            ),
+            models.CheckConstraint(
+                condition=Q(superseded_by__isnull=True) | ~Q(superseded_by=F("pk")),
+                name="requirement_not_superseded_by_itself",
+                violation_error_message="A requirement cannot replace itself.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.rule} {self.reference or self.key}"
+
+    def superseded_at(self, day: dt.date) -> bool:
+        """Whether it no longer applies on ``day`` because another requirement took over."""
+        return self.superseded_on is not None and self.superseded_on <= day
 
     def natural_key(self):
         return (*self.rule.natural_key(), self.key)

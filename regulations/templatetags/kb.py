@@ -1,8 +1,11 @@
 """Template helpers: sanitised Markdown, status badges, query-string edits."""
 
+import datetime as dt
+
 import markdown as markdown_lib
 import nh3
 from django import template
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -64,6 +67,14 @@ def language_of(jurisdiction) -> str:
     code = jurisdiction.code.split("-")[0]
     language = official_language(code)
     return language.replace("_", "-") if language else ""
+
+
+@register.filter
+def day_or_text(value) -> str:
+    """A checklist date cell: a day as "6 Jul 2022"; text (dates per market) as it is; nothing as a dash."""
+    if isinstance(value, dt.date):
+        return date_format(value, "j M Y")
+    return value or "—"
 
 
 @register.filter

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from regulations.applicability import Force
-from regulations.checklists import ChecklistQuery, build_checklist
+from regulations.checklists import Checklist, ChecklistQuery, Layout, build_checklist
 from regulations.exports import WRITERS
 from regulations.forms import ChecklistForm
 from regulations.models import Company, Jurisdiction, Topic, VehicleSituation
@@ -20,7 +20,7 @@ PREVIEW_LIMIT = 3000
 
 def checklist_query(cleaned: dict, user) -> ChecklistQuery:
     return ChecklistQuery(
-        applies_in=list(cleaned.get("applies_in") or []),
+        applies_in=sorted(cleaned.get("applies_in") or [], key=lambda j: j.code),
         topics=list(cleaned.get("topic") or []),
         level=cleaned.get("level"),
         on=cleaned.get("on") or timezone.localdate(),
@@ -28,13 +28,19 @@ def checklist_query(cleaned: dict, user) -> ChecklistQuery:
         company=cleaned.get("company"),
         include_internal=user.is_staff,
         forces=[Force(force) for force in cleaned.get("force") or [Force.BINDING]],
+        layout=cleaned.get("layout") or Layout.REQUIREMENT,
     )
 
 
-def grouped(rows: list[dict], names: dict[str, str]) -> list[tuple[str, str, list[tuple[str, list[dict]]]]]:
-    """Rows as jurisdiction (code, name) -> rule -> requirements, in checklist order."""
+def site_of(request) -> str:
+    """Scheme and host, so that exported links to requirements work outside the site."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def grouped(rows: list[dict], checklist: Checklist) -> list[tuple[str, str, list[tuple[str, list[dict]]]]]:
+    """Rows as markets (codes, names) -> rule -> requirements, in checklist order."""
     return [
-        (code, names.get(code, code), [(title, list(items)) for title, items in groupby(group, key=by_rule)])
+        (code, checklist.market_names(code), [(title, list(items)) for title, items in groupby(group, key=by_rule)])
         for code, group in groupby(rows, key=itemgetter("applies_in"))
     ]
 
@@ -58,14 +64,14 @@ def checklist(request):
         if request.GET.get("format") == "json":
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
         return render(request, "regulations/checklist/builder.html", context, status=400)
-    result = build_checklist(checklist_query(form.cleaned_data, request.user))
+    result = build_checklist(checklist_query(form.cleaned_data, request.user), site=site_of(request))
     writer = WRITERS.get(form.cleaned_data.get("format") or "html")
     if writer:
         return writer(result)
     rows = list(islice(result.rows, PREVIEW_LIMIT + 1))
     context |= {
         "checklist": result,
-        "groups": grouped(rows[:PREVIEW_LIMIT], {j.code: j.name for j in result.query.applies_in}),
+        "groups": grouped(rows[:PREVIEW_LIMIT], result),
         "truncated": len(rows) > PREVIEW_LIMIT,
         "row_count": min(len(rows), PREVIEW_LIMIT),
         "rule_count": len({(r["applies_in"], r["rule_title"]) for r in rows}),

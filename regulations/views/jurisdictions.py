@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.db.models import BooleanField, Case, Q, Value, When
+from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from regulations.applicability import Force, applicabilities, applicability
+from regulations import comparison
+from regulations.applicability import Force, applicability
+from regulations.checklists import build_checklist
+from regulations.comparison import compare_query
 from regulations.coverage import coverage_of
+from regulations.exports import WRITERS
 from regulations.forms import CompareForm, OnDateForm
-from regulations.models import CurationState, Jurisdiction, Rule, Topic, legal_status_expression
+from regulations.models import CurationState, Jurisdiction, Rule, VehicleSituation, legal_status_expression
 from regulations.places import applicable_counts
 from regulations.selectors import group_by_domain, researched_jurisdictions, upcoming_deadlines
+from regulations.views.checklist import site_of
 
 
 def jurisdiction_list(request):
@@ -80,6 +86,7 @@ def domain_counts(coverage, groups) -> list[tuple]:
 
 
 def compare(request):
+    """Markets side by side, topic by topic: the requirements in each, their force and dates; exports too."""
     form = CompareForm(request.GET)
     valid = form.is_valid()
     selected = form.ticked_codes()
@@ -88,58 +95,25 @@ def compare(request):
         .distinct()
         .order_by("name")
     )
+    ticked = sorted((j for j in candidates if j.code in selected), key=lambda j: selected.index(j.code))
     others = Jurisdiction.objects.places().exclude(pk__in=[j.pk for j in candidates]).only("code", "name")
-    context = {"form": form, "selected": selected, "candidates": candidates, "others": others}
+    context = {
+        "form": form,
+        "selected": selected,
+        "candidates": ticked + [j for j in candidates if j.code not in selected],
+        "others": others,
+        "vehicles": VehicleSituation.choices,
+    }
     if not valid:
+        if request.GET.get("format") == "json":
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
         return render(request, "regulations/jurisdictions/compare.html", context, status=400)
     chosen, on = form.cleaned_data["j"], form.cleaned_data["on"] or timezone.localdate()
+    vehicle = form.cleaned_data["vehicle"] or VehicleSituation.NEW_TYPE
     context.update(chosen=chosen, on=on)
-    if not chosen:
-        return render(request, "regulations/jurisdictions/compare.html", context)
-    reaches = applicabilities(chosen, on)
-    annotations = {f"applies_{j.pk}": flag(reaches[j.pk].condition()) for j in chosen}
-    any_applies = None
-    for jurisdiction in chosen:
-        condition = reaches[jurisdiction.pk].condition()
-        any_applies = condition if any_applies is None else any_applies | condition
-    rules = list(
-        Rule.objects.published()
-        .for_list()
-        .filter(any_applies)
-        .annotate(legal_status=legal_status_expression(on), **annotations)
-        .order_by("jurisdiction__code", "title")
-    )
-    verdicts = {j.pk: reaches[j.pk].verdicts(rules) for j in chosen}
-    coverage = coverage_of(chosen, on, reaches)
-    context["columns"] = [(jurisdiction, coverage[jurisdiction.pk]) for jurisdiction in chosen]
-    context["rows"] = comparison_rows(rules, chosen, verdicts, coverage)
+    writer = WRITERS.get(form.cleaned_data["format"] or "html")
+    if writer:
+        return writer(build_checklist(compare_query(chosen, on, vehicle), site=site_of(request)))
+    if chosen:
+        context |= {"comparison": comparison.compare(chosen, on, vehicle), "cell_rules": comparison.CELL_RULES}
     return render(request, "regulations/jurisdictions/compare.html", context)
-
-
-def flag(condition):
-    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
-
-
-class Cell(list):
-    """(rule, verdict) pairs of one topic in one jurisdiction, with the coverage of the topic's domain there."""
-
-    def __init__(self, pairs, coverage):
-        super().__init__(pairs)
-        self.coverage = coverage
-
-
-def comparison_rows(rules, chosen, verdicts, coverage):
-    """Topics as rows, one cell per jurisdiction listing (rule, verdict) pairs."""
-    topics = list(Topic.objects.select_related("parent"))
-    rows = []
-    for topic in sorted(topics, key=lambda t: ((t.parent or t).order, t.parent_id is not None, t.order)):
-        cells = []
-        for jurisdiction in chosen:
-            pairs = [
-                (rule, verdicts[jurisdiction.pk][rule.pk])
-                for rule in rules
-                if getattr(rule, f"applies_{jurisdiction.pk}") and topic in rule.topics.all()
-            ]
-            cells.append(Cell(pairs, coverage[jurisdiction.pk].for_topic(topic)))
-        rows.append((topic, cells))
-    return rows

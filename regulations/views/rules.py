@@ -15,6 +15,7 @@ from regulations.facets import rule_facets
 from regulations.filters import RuleFilter
 from regulations.models import CurationState, Jurisdiction, Requirement, Rule, legal_status_expression
 from regulations.places import coverage
+from regulations.views.checklist import site_of
 
 PAGE_SIZE = 25
 
@@ -43,7 +44,7 @@ def list_query(filterset: RuleFilter, user) -> ChecklistQuery:
     """The checklist of the rules on screen: the list's markets, topics, level and day."""
     cleaned = filterset.form.cleaned_data
     return ChecklistQuery(
-        applies_in=list(cleaned.get("applies_in") or []),
+        applies_in=sorted(cleaned.get("applies_in") or [], key=lambda j: j.code),
         topics=list(cleaned.get("topic") or []),
         level=int(cleaned["level"]) if cleaned.get("level") else None,
         on=filterset.day,
@@ -81,7 +82,9 @@ def rule_list(request):
     if not valid:
         return render_browser(request, "regulations/rules/list.html", context, status=400)
     if export:
-        return WRITERS[export](build_checklist(list_query(filterset, request.user), rules=filterset.qs))
+        return WRITERS[export](
+            build_checklist(list_query(filterset, request.user), rules=filterset.qs, site=site_of(request))
+        )
     rules = filterset.qs.annotate(legal_status=legal_status_expression(filterset.day))
     page, context["page_error"] = paginate(rules, request.GET.get("page", ""))
     if page is None:
@@ -119,23 +122,36 @@ def rule_detail(request, slug: str):
     return render(request, "regulations/rules/detail.html", context)
 
 
+def public_successor(requirement: Requirement) -> Requirement | None:
+    """What replaces the requirement, where its rule is published (a draft's requirement is never named)."""
+    successor = requirement.superseded_by
+    return successor if successor and successor.rule.state == CurationState.PUBLISHED else None
+
+
 def requirement_detail(request, slug: str, key: str):
     """One requirement at a stable, citable address: its obligation, evidence, deadline and rule."""
     today = timezone.localdate()
     requirement = get_object_or_404(
         Requirement.objects.filter(rule__state=CurationState.PUBLISHED)
-        .select_related("rule__jurisdiction", "rule__authority")
+        .select_related("rule__jurisdiction", "rule__authority", "superseded_by__rule")
         .defer("internal_note", "rule__search_vector", "rule__internal_notes"),
         rule__slug=slug.lower(),
         key=key.lower(),
     )
     rule = requirement.rule
+    own_topics = list(requirement.topics.all())
     permalink = reverse("regulations:requirement-detail", args=[rule.slug, requirement.key])
     context = {
         "requirement": requirement,
         "canonical": request.build_absolute_uri(permalink),
         "rule": rule,
         "sources": rule.sources.all(),
+        "own_topics": own_topics,
+        "topics": own_topics or list(rule.topics.all()),
+        "successor": public_successor(requirement),
+        "supersedes": Requirement.objects.filter(superseded_by=requirement, rule__state=CurationState.PUBLISHED)
+        .select_related("rule")
+        .only("key", "reference", "superseded_on", "rule__slug", "rule__short_name", "rule__title"),
         "legal_status": Rule.objects.filter(pk=rule.pk)
         .with_legal_status(today)
         .values_list("legal_status", flat=True)[0],
