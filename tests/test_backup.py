@@ -206,7 +206,7 @@ def test_dumpdata_and_loaddata_are_not_a_restore(tmp_path):
     load fails. (The SQL views must also be left out of the dump, or loading fails on them.)
     """
     deletable().delete()
-    with pytest.raises(CommandError, match="Rule matching query does not exist"):
+    with pytest.raises(CommandError, match=r"(Rule|Requirement) matching query does not exist"):
         call_command("dumpdata", natural_foreign=True, natural_primary=True, output=str(tmp_path / "natural.json"))
 
     fixture = tmp_path / "everything.json"

@@ -59,9 +59,9 @@ def test_rows_are_ordered_by_jurisdiction_topic_rule_requirement():
     codes = [r["applies_in"] for r in found]
     assert codes == sorted(codes) and set(codes) == {"DE", "JP"}
     germany = [r for r in found if r["applies_in"] == "DE"]
-    order = {t.name: t.order for t in m.Topic.objects.all()}
-    firsts = [order[r["topics"].split(", ")[0]] for r in germany if r["topics"]]
-    assert firsts == sorted(firsts)
+    first_topic = {rule.slug: min((t.order for t in rule.topics.all()), default=None) for rule in m.Rule.objects.all()}
+    firsts = [first_topic[r["rule_slug"]] for r in germany if first_topic[r["rule_slug"]] is not None]
+    assert firsts == sorted(firsts)  # by the rule's first topic, then rule and requirement
 
 
 def test_topic_and_level_narrow_the_rules():

@@ -23,8 +23,17 @@ from regulations import models as m
 from regulations.checklists import ChecklistQuery, Layout, build_checklist
 from regulations.content.bundle import read_content
 from regulations.content.entries import ContentError
+from regulations.readiness import readiness_by_topic, requirements_behind
 
-from .factories import JurisdictionFactory, RequirementFactory, RuleFactory, SourceFactory
+from .admin_forms import form_data
+from .factories import (
+    AssessmentFactory,
+    CompanyFactory,
+    JurisdictionFactory,
+    RequirementFactory,
+    RuleFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +94,26 @@ def test_a_checklist_on_a_topic_keeps_only_the_requirements_about_it():
     assert found[1]["topics"] == "Personal data, Data localisation"  # the rule's, by topic order
 
 
+def test_a_cn_cross_border_checklist_holds_no_off_topic_requirement():
+    found = rows(["CN"], topics=[topic("cross-border-data-transfer")])
+    assert found and all(CROSS_BORDER & set(row["topics"].split(", ")) for row in found)
+    references = {(row["rule"], row["reference"]) for row in found}
+    csl = m.Rule.objects.get(slug="cn-csl")
+    csl_rows = {reference for rule, reference in references if rule == csl.short_name}
+    localisation = m.Requirement.objects.get(rule=csl, topics__slug="data-localisation")
+    assert csl_rows == {localisation.reference}  # not the protection scheme, consent or fines
+    every_requirement_of_those_rules = m.Requirement.objects.filter(rule__short_name__in={r for r, _ in references})
+    assert len(found) < every_requirement_of_those_rules.count()
+
+
+def test_the_content_tags_requirements_with_their_own_topics():
+    tagged = m.Requirement.objects.filter(topics__isnull=False).distinct()
+    assert tagged.count() >= 100
+    for requirement in tagged.prefetch_related("topics", "rule__topics"):
+        rule_topics = set(requirement.rule.topics.all())
+        assert all(t in rule_topics or t.parent in rule_topics for t in requirement.topics.all()), requirement
+
+
 def test_content_rejects_a_requirement_topic_outside_its_rule(tmp_path):
     fixtures = tmp_path / "fixtures"
     shutil.copytree(FIXTURES, fixtures)
@@ -109,6 +138,19 @@ def test_pages_show_a_requirements_own_topics(client, mixed_rule):
     assert "Personal data" in page and "Data localisation" not in page
     general = client.get(reverse("regulations:requirement-detail", args=[rule.slug, "general"])).content.decode()
     assert "Data localisation" in general and "(the rule's)" in general
+
+
+def test_readiness_by_topic_counts_requirements_by_their_own_topics(mixed_rule):
+    rule, consent, local, general = mixed_rule
+    company = CompanyFactory()
+    for requirement in (consent, local, general):
+        AssessmentFactory(company=company, requirement=requirement, status=m.AssessmentStatus.MET)
+    personal, localisation = topic("personal-data"), topic("data-localisation")
+    figures = readiness_by_topic([company], rule.jurisdiction, [personal, localisation], ON, staff=False)
+    assert figures[(company.pk, personal.pk)].total == 2  # consent and the general duty, not localisation
+    assert figures[(company.pk, localisation.pk)].count(m.AssessmentStatus.MET) == 2
+    behind = requirements_behind(company, rule.jurisdiction, ON, m.AssessmentStatus.MET, staff=False, topic=personal)
+    assert {requirement for requirement, _ in behind} == {consent, general}
 
 
 # -- 9. Superseded requirements leave ---------------------------------------------------------------
@@ -157,6 +199,18 @@ def test_a_supersession_needs_its_day(mixed_rule):
     _, consent, local, _ = mixed_rule
     with pytest.raises(IntegrityError), transaction.atomic():
         m.Requirement.objects.filter(pk=local.pk).update(superseded_by=consent)
+
+
+def test_the_standard_contract_thresholds_gave_way_to_the_2024_provisions(client):
+    old = m.Requirement.objects.select_related("superseded_by__rule").get(
+        rule__slug="cn-standard-contract", key="art-4"
+    )
+    assert old.superseded_by.rule.slug == "cn-cross-border-flows-2024"
+    assert old.superseded_by.reference.startswith("Art. 8")
+    assert old.superseded_on == m.Rule.objects.get(slug="cn-cross-border-flows-2024").applies_from
+    found = {(row["rule"], row["reference"]) for row in rows(["CN"], topics=[topic("cross-border-data-transfer")])}
+    assert (old.rule.short_name, "Art. 4") not in found
+    assert (old.superseded_by.rule.short_name, old.superseded_by.reference) in found
 
 
 # -- 10. One row per requirement in a multi-market checklist --------------------------------------
@@ -235,3 +289,39 @@ def test_xlsx_links_each_requirement_and_source(client):
     assert all(row[link].hyperlink and row[link].hyperlink.target == row[link].value for row in rows_)
     assert all(row[source].hyperlink for row in rows_ if row[source].value)
     assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$1"
+
+
+# -- Curators keep both in the admin ---------------------------------------------------------------
+
+
+def requirement_form(client, requirement) -> dict:
+    response = client.get(reverse("admin:regulations_requirement_change", args=[requirement.pk]))
+    return form_data(response.context["adminform"].form)
+
+
+def test_a_curator_narrows_a_requirements_topics_within_its_rule(content_admin_client, mixed_rule):
+    rule, consent, *_ = mixed_rule
+    rule.state = m.CurationState.DRAFT
+    rule.save()
+    url = reverse("admin:regulations_requirement_change", args=[consent.pk])
+    data = requirement_form(content_admin_client, consent)
+    outside = content_admin_client.post(url, {**data, "topics": [str(topic("automated-driving").pk)]})
+    assert outside.status_code == 200
+    assert "Not a topic of its rule, nor beneath one: Automated driving." in outside.content.decode()
+    assert list(consent.topics.all()) == [topic("personal-data")]
+    inside = content_admin_client.post(url, {**data, "topics": [str(topic("data-localisation").pk)]})
+    assert inside.status_code == 302
+    assert list(consent.topics.all()) == [topic("data-localisation")]
+
+
+def test_a_curator_records_a_supersession_only_with_its_day(content_admin_client, superseded):
+    local, successor = superseded
+    local.rule.state = m.CurationState.DRAFT
+    local.rule.save()
+    url = reverse("admin:regulations_requirement_change", args=[local.pk])
+    data = requirement_form(content_admin_client, local)
+    assert data["superseded_by"] == str(successor.pk)
+    undated = content_admin_client.post(url, {**data, "superseded_on": ""})
+    assert "Say from which day the replacing requirement takes over." in undated.content.decode()
+    local.refresh_from_db()
+    assert local.superseded_on == dt.date(2026, 3, 1)

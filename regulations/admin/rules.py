@@ -75,22 +75,47 @@ class ReviewedInlineMixin(ReviewedContentMixin):
         return super().has_add_permission(request, obj) and not self.guarded(request, obj)
 
 
-class RequirementInline(ReviewedInlineMixin, admin.StackedInline):
+class RequirementTopicsForm(RevisionForm):
+    """A requirement's own topics narrow its rule's: each is one of the rule's topics or beneath one."""
+
+    def clean(self):
+        cleaned = super().clean()
+        rule = cleaned.get("rule") or getattr(self.instance, "rule", None)
+        topics = cleaned.get("topics")
+        if rule is None or rule.pk is None or not topics:
+            return cleaned
+        of_rule = set(rule.topics.values_list("pk", flat=True))
+        outside = [topic.name for topic in topics if topic.pk not in of_rule and topic.parent_id not in of_rule]
+        if outside:
+            self.add_error("topics", f"Not a topic of its rule, nor beneath one: {', '.join(outside)}.")
+        return cleaned
+
+
+class RequirementInline(ReviewedInlineMixin, PrefetchedAutocompleteInlineMixin, admin.StackedInline):
     model = Requirement
-    form = RevisionForm
+    form = RequirementTopicsForm
     extra = 0
     fields = [
         ("reference", "key", "kind", "order"),
         "obligation",
+        "topics",
         ("deadline", "reference_checked"),
+        ("superseded_by", "superseded_on"),
         "evidence",
         "internal_note",
         "seen_revision",
     ]
+    autocomplete_fields = ["topics", "superseded_by"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "superseded_by":  # its label names the rule: fetch both in one query
+            kwargs["queryset"] = Requirement.objects.select_related("rule")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     classes = ["collapse"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("rule")
+        return super().get_queryset(request).select_related("rule").prefetch_related("topics")
 
 
 class SourceInline(ReviewedInlineMixin, HttpsUrlMixin, admin.TabularInline):
@@ -279,7 +304,7 @@ class RuleAdmin(RuleImportMixin, ReviewedContentMixin, HistoryAdmin):
             record_new_requirements(requirements=[r for r in added if r.pk], user=request.user)
 
 
-class RequirementForm(RevisionForm):
+class RequirementForm(RequirementTopicsForm):
     class Meta:
         model = Requirement
         exclude = ["revision"]
@@ -294,7 +319,7 @@ class RequirementAdmin(RequirementImportMixin, ReviewedContentMixin, HistoryAdmi
     list_filter = ["kind", "reference_checked", "rule__state", ("rule__jurisdiction", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["reference", "obligation", "evidence", "rule__title", "rule__short_name", "rule__citation"]
     list_select_related = ["rule"]
-    autocomplete_fields = ["rule"]
+    autocomplete_fields = ["rule", "topics", "superseded_by"]
     show_full_result_count = False
 
     @admin.display(description="rule state", ordering="rule__state")

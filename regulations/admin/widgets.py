@@ -1,28 +1,44 @@
 """Admin inlines whose autocomplete fields cost one query, not one per row."""
 
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.db import models
 
 
-class PrefetchedAutocompleteSelect(AutocompleteSelect):
-    """Renders the selected option from labels fetched once for the whole formset."""
+class PrefetchedLabels:
+    """Renders the selected options from labels fetched once for the whole formset."""
 
     labels: dict[str, str] | None = None
 
     def optgroups(self, name, value, attr=None):
         if self.labels is None:
             return super().optgroups(name, value, attr)
-        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        blank = self.is_required or self.allow_multiple_selected
+        options = [] if blank else [self.create_option(name, "", "", False, 0)]
         for pk in (str(v) for v in value if str(v) not in self.choices.field.empty_values):
             if pk in self.labels:
                 options.append(self.create_option(name, pk, self.labels[pk], True, len(options)))
         return [(None, options, 0)]
 
 
+class PrefetchedAutocompleteSelect(PrefetchedLabels, AutocompleteSelect):
+    pass
+
+
+class PrefetchedAutocompleteSelectMultiple(PrefetchedLabels, AutocompleteSelectMultiple):
+    pass
+
+
+def selected(form, name) -> set[str]:
+    """The primary keys a form's field holds, one or many."""
+    value = form[name].value()
+    values = value if isinstance(value, list | tuple) else [value]
+    return {str(v) for v in values} - {"None", ""}
+
+
 def prefetch_labels(forms, field_names) -> None:
     """Fetch the selected objects of each autocomplete field for all ``forms`` in one query."""
     for name in field_names:
-        values = {str(form[name].value()) for form in forms} - {"None", ""}
+        values = set().union(*(selected(form, name) for form in forms))
         if not values:
             continue
         field = forms[0].fields[name]
@@ -39,6 +55,12 @@ class PrefetchedAutocompleteInlineMixin:
         if db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = PrefetchedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            widget = PrefetchedAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+            kwargs["widget"] = widget
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_formset(self, request, obj=None, **kwargs):
         base = super().get_formset(request, obj, **kwargs)

@@ -257,9 +257,11 @@ class Loader:
             where = f"rule {rule.slug} requirement {requirement.key}"
             found = self.requirement(readiness_content.RequirementRef(rule.slug, requirement.key), where)
             successor = self.requirement(readiness_content.RequirementRef(*requirement.superseded_by), where)
-            if found and successor:
-                values = {"superseded_by": successor, "superseded_on": requirement.superseded_on}
-                self.upsert(m.Requirement, {"pk": found.pk}, values)
+            if not (found and successor) or not (self.sync or found.superseded_by_id is None):
+                continue  # a curator's own choice stands unless syncing
+            if (found.superseded_by_id, found.superseded_on) != (successor.pk, requirement.superseded_on):
+                found.superseded_by, found.superseded_on = successor, requirement.superseded_on
+                self.save(found, m.Requirement._meta.verbose_name_plural, self.report.updated)
 
     def load_relations(self, rule: rule_content.Rule) -> None:
         source = self.rules.get(rule.slug)
