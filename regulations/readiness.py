@@ -110,32 +110,18 @@ def flag(condition: Q) -> Case:
     return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
-def tally(companies, scopes: dict, *, staff: bool, topics: dict | None = None) -> dict[tuple[int, object], Readiness]:
-    """Readiness of each company in each scope (a name -> rule ids): two aggregate queries.
-
-    ``topics`` (by scope name) narrows a scope to the requirements about that topic: their own
-    topics, else their rule's.
-    """
-    topics = topics or {}
-    narrowing = {
-        key: Q(pk__in=Requirement.objects.in_topics([topics[key]]).values("pk")) if key in topics else Q()
-        for key in scopes
-    }
+def tally(companies, scopes: dict, *, staff: bool) -> dict[tuple[int, object], Readiness]:
+    """Readiness of each company in each scope (a name -> rule subquery): two aggregate queries."""
     totals = Requirement.objects.aggregate(
-        **{
-            f"s{n}": Count("pk", filter=Q(rule__in=rules) & narrowing[key])
-            for n, (key, rules) in enumerate(scopes.items())
-        }
+        **{f"s{n}": Count("pk", filter=Q(rule__in=rules)) for n, rules in enumerate(scopes.values())}
     )
     keys = list(scopes)
     result = {(c.pk, key): Readiness(total=totals[f"s{n}"]) for c in companies for n, key in enumerate(keys)}
     if not scopes:
         return result
     annotations = {}
-    for n, (key, rules) in enumerate(scopes.items()):
+    for n, rules in enumerate(scopes.values()):
         in_scope = Q(requirement__rule__in=rules)
-        if key in topics:
-            in_scope &= Q(requirement__in=Requirement.objects.in_topics([topics[key]]).values("pk"))
         annotations |= {
             f"n{n}": Count("pk", filter=in_scope),
             f"c{n}": Count("pk", filter=in_scope & Q(carried=True)),
@@ -179,7 +165,7 @@ def readiness_by_topic(companies, jurisdiction, topics, on: dt.date, *, staff: b
         for topic in topics:
             if row[f"t{topic.pk}"]:
                 scopes[topic.pk].append(row["pk"])
-    return tally(companies, scopes, staff=staff, topics={topic.pk: topic for topic in topics})
+    return tally(companies, scopes, staff=staff)
 
 
 @dataclass
@@ -247,9 +233,9 @@ def trends(companies, markets: dict[int, list], on: dt.date, *, staff: bool) -> 
 def requirements_behind(company, jurisdiction, on: dt.date, status: str, *, staff: bool, topic: Topic | None = None):
     """The requirements behind one figure: those of a market (and topic) in ``status``, with their effective row."""
     rules = Rule.objects.filter(pk__in=scopes_by_jurisdiction([jurisdiction], on)[jurisdiction.pk])
-    requirements = Requirement.objects.filter(rule__in=rules.values("pk")).select_related("rule__jurisdiction")
     if topic:
-        requirements = requirements.in_topics([topic])
+        rules = rules.in_topics([topic])
+    requirements = Requirement.objects.filter(rule__in=rules.values("pk")).select_related("rule__jurisdiction")
     statuses = effective_statuses(staff).filter(company=company)
     if status == AssessmentStatus.UNKNOWN:
         requirements = requirements.exclude(pk__in=statuses.exclude(status=status).values("requirement_id"))

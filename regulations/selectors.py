@@ -136,3 +136,41 @@ def researched_jurisdictions() -> QuerySet:
         .select_related("parent")
         .order_by("region", "name")
     )
+
+
+QUEUE_LIMIT = 50
+
+
+def curation_queue(today: dt.date) -> dict:
+    """The curators' work list, each part counted in full and listed up to ``QUEUE_LIMIT``, oldest first.
+
+    - rules whose facts were not checked against the official source for six months (published);
+    - rules with an open question: in review or a draft, or with internal notes;
+    - requirements of published rules whose clause reference is still to confirm.
+    """
+    stale = Rule.objects.due_for_review(today).select_related("jurisdiction")
+    stale = stale.order_by("last_reviewed_on", "slug").only(
+        "slug", "title", "short_name", "last_reviewed_on", "last_reviewed_by", "jurisdiction__code"
+    )
+    open_rules = Rule.objects.filter(~Q(state=CurationState.PUBLISHED) | ~Q(internal_notes="")).select_related(
+        "jurisdiction"
+    )
+    open_rules = open_rules.order_by("state", "jurisdiction__code", "slug").only(
+        "slug", "title", "short_name", "state", "internal_notes", "jurisdiction__code"
+    )
+    unconfirmed = Requirement.objects.filter(reference_checked=False, rule__state=CurationState.PUBLISHED)
+    unconfirmed = unconfirmed.select_related("rule__jurisdiction").order_by(
+        "rule__jurisdiction__code", "rule__slug", "order"
+    )
+    unconfirmed = unconfirmed.only(
+        "key", "reference", "internal_note", "rule__slug", "rule__short_name", "rule__title", "rule__jurisdiction__code"
+    )
+    return {
+        "stale": list(stale[:QUEUE_LIMIT]),
+        "stale_count": stale.count(),
+        "open_rules": list(open_rules[:QUEUE_LIMIT]),
+        "open_count": open_rules.count(),
+        "unconfirmed": list(unconfirmed[:QUEUE_LIMIT]),
+        "unconfirmed_count": unconfirmed.count(),
+        "limit": QUEUE_LIMIT,
+    }

@@ -63,6 +63,23 @@ def transition_problems(rule: Rule, to_state: str, user) -> list[str]:
     return publication_problems(rule) if to_state == CurationState.PUBLISHED else []
 
 
+def reviewer_name(user) -> str:
+    """How a check is signed on the rule: the user's full name, else their username."""
+    return (user.get_full_name() or user.get_username())[:150]
+
+
+@transaction.atomic
+def mark_checked(*, rules, user) -> int:
+    """Record that ``rules``' facts were checked against their official sources today, by ``user``."""
+    today, name, count = timezone.localdate(), reviewer_name(user), 0
+    for rule in Rule.objects.select_for_update().filter(pk__in=[r.pk for r in rules]):
+        rule.last_reviewed_on, rule.last_reviewed_by, rule.revision = today, name, rule.revision + 1
+        rule._history_user, rule._change_reason = user, "Facts checked against the official source"
+        rule.save(update_fields=["last_reviewed_on", "last_reviewed_by", "revision", "updated_at"])
+        count += 1
+    return count
+
+
 @transaction.atomic
 def rule_transition(*, rule: Rule, to_state: str, user, note: str = "") -> RuleTransition:
     """Move ``rule`` to ``to_state`` if the move and the user allow it; record who and when."""
@@ -74,10 +91,10 @@ def rule_transition(*, rule: Rule, to_state: str, user, note: str = "") -> RuleT
     first_publication = not rule.transitions.filter(to_state=CurationState.PUBLISHED).exists()
     rule.state, rule.revision = to_state, rule.revision + 1
     if to_state == CurationState.PUBLISHED:
-        rule.last_reviewed_on = timezone.localdate()
+        rule.last_reviewed_on, rule.last_reviewed_by = timezone.localdate(), reviewer_name(user)
     rule._history_user = user
     rule._change_reason = f"{CurationState(from_state).label} → {CurationState(to_state).label}"
-    rule.save(update_fields=["state", "last_reviewed_on", "revision", "updated_at"])
+    rule.save(update_fields=["state", "last_reviewed_on", "last_reviewed_by", "revision", "updated_at"])
     transition = RuleTransition.objects.create(rule=rule, from_state=from_state, to_state=to_state, by=user, note=note)
     if to_state == CurationState.PUBLISHED:
         kind, summary = (

@@ -24,7 +24,7 @@ def test_rule_page_shows_summary_requirements_sources_relations_and_reach(client
     assert "Official" in page
     assert "made binding by General Safety Regulation (GSR2)" in page
     assert "Recognised, not mandatory" in page
-    assert "Last reviewed" in page and "Last changed" in page
+    assert "Facts checked against the official source" in page and "Last changed" in page
     assert "makes this rule binding" in page
 
 

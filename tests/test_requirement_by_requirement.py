@@ -23,12 +23,9 @@ from regulations import models as m
 from regulations.checklists import ChecklistQuery, Layout, build_checklist
 from regulations.content.bundle import read_content
 from regulations.content.entries import ContentError
-from regulations.readiness import readiness_by_topic, requirements_behind
 
 from .admin_forms import form_data
 from .factories import (
-    AssessmentFactory,
-    CompanyFactory,
     JurisdictionFactory,
     RequirementFactory,
     RuleFactory,
@@ -138,19 +135,6 @@ def test_pages_show_a_requirements_own_topics(client, mixed_rule):
     assert "Personal data" in page and "Data localisation" not in page
     general = client.get(reverse("regulations:requirement-detail", args=[rule.slug, "general"])).content.decode()
     assert "Data localisation" in general and "(the rule's)" in general
-
-
-def test_readiness_by_topic_counts_requirements_by_their_own_topics(mixed_rule):
-    rule, consent, local, general = mixed_rule
-    company = CompanyFactory()
-    for requirement in (consent, local, general):
-        AssessmentFactory(company=company, requirement=requirement, status=m.AssessmentStatus.MET)
-    personal, localisation = topic("personal-data"), topic("data-localisation")
-    figures = readiness_by_topic([company], rule.jurisdiction, [personal, localisation], ON, staff=False)
-    assert figures[(company.pk, personal.pk)].total == 2  # consent and the general duty, not localisation
-    assert figures[(company.pk, localisation.pk)].count(m.AssessmentStatus.MET) == 2
-    behind = requirements_behind(company, rule.jurisdiction, ON, m.AssessmentStatus.MET, staff=False, topic=personal)
-    assert {requirement for requirement, _ in behind} == {consent, general}
 
 
 # -- 9. Superseded requirements leave ---------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -18,10 +19,12 @@ from django.views.decorators.http import require_POST
 from regulations.checklists import ChecklistQuery, build_checklist
 from regulations.exports.xlsx import xlsx_response
 from regulations.models import CurationState, Milestone, Requirement, Rule, RuleRelation, Source
+from regulations.selectors import curation_queue
 from regulations.services import (
     PUBLISH,
     TransitionRefused,
     available_transitions,
+    mark_checked,
     record_new_requirements,
     record_rule_changes,
     rule_transition,
@@ -157,7 +160,7 @@ class ReviewFilter(admin.SimpleListFilter):
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
-        return [("overdue", "Published, not reviewed for 12 months"), ("never", "Never reviewed")]
+        return [("overdue", "Published, not checked for 6 months"), ("never", "Never checked")]
 
     def queryset(self, request, queryset):
         if self.value() == "overdue":
@@ -185,6 +188,7 @@ class RuleAdmin(RuleImportMixin, ReviewedContentMixin, HistoryAdmin):
         "applies_until",
         "state",
         "last_reviewed_on",
+        "last_reviewed_by",
         "updated_at",
     ]
     list_display_links = ["__str__"]
@@ -204,7 +208,8 @@ class RuleAdmin(RuleImportMixin, ReviewedContentMixin, HistoryAdmin):
     date_hierarchy = "applies_from"
     show_full_result_count = False
     list_per_page = 50
-    actions = ["submit_for_review", "publish", "return_to_draft", "export_checklist"]
+    actions = ["submit_for_review", "publish", "return_to_draft", "mark_checked", "export_checklist"]
+    change_list_template = "admin/regulations/rule/change_list.html"  # import-export extends it: the queue link
     inlines = [RequirementInline, SourceInline, MilestoneInline, RelationInline]
     readonly_fields = ["state", "created_at", "updated_at"]
     fieldsets = [
@@ -214,7 +219,17 @@ class RuleAdmin(RuleImportMixin, ReviewedContentMixin, HistoryAdmin):
         ("Scope", {"fields": [("level_min", "level_max"), "vehicle_categories"]}),
         ("Dates", {"fields": [("adopted_on", "applies_from", "applies_until")]}),
         ("Content", {"fields": ["summary", "internal_notes"]}),
-        ("Curation", {"fields": [("state", "last_reviewed_on"), ("created_at", "updated_at"), "seen_revision"]}),
+        (
+            "Curation",
+            {
+                "fields": [
+                    "state",
+                    ("last_reviewed_on", "last_reviewed_by"),
+                    ("created_at", "updated_at"),
+                    "seen_revision",
+                ]
+            },
+        ),
     ]
 
     @admin.display(description="jurisdiction", ordering="jurisdiction__code")
@@ -246,6 +261,20 @@ class RuleAdmin(RuleImportMixin, ReviewedContentMixin, HistoryAdmin):
     def has_publish_permission(self, request):
         return can_publish(request)
 
+    @admin.action(description="Record that the selected rules' facts were checked against the official source today")
+    def mark_checked(self, request, queryset):
+        allowed = [rule for rule in queryset if self.has_change_permission(request, rule)]
+        count = mark_checked(rules=allowed, user=request.user)
+        self.message_user(
+            request, ngettext("Recorded the check of %d rule.", "Recorded the check of %d rules.", count) % count
+        )
+        if len(allowed) < queryset.count():
+            self.message_user(
+                request,
+                "Published rules are checked by reviewers only; those were left as they were.",
+                messages.WARNING,
+            )
+
     @admin.action(description="Export checklist of selected rules (XLSX, with internal notes)")
     def export_checklist(self, request, queryset):
         query = ChecklistQuery(
@@ -259,7 +288,16 @@ class RuleAdmin(RuleImportMixin, ReviewedContentMixin, HistoryAdmin):
             self.admin_site.admin_view(self.transition_view),
             name="regulations_rule_transition",
         )
-        return [transition, *super().get_urls()]
+        curation = path("curation/", self.admin_site.admin_view(self.curation_view), name="regulations_rule_curation")
+        return [transition, curation, *super().get_urls()]
+
+    def curation_view(self, request):
+        """What waits for a curator: stale checks, open questions, unconfirmed clause references."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "Curation queue"}
+        context |= curation_queue(timezone.localdate())
+        return TemplateResponse(request, "admin/regulations/rule/curation.html", context)
 
     def transition_view(self, request, object_id, to_state):
         return require_POST(self._transition)(request, object_id, to_state)

@@ -218,6 +218,7 @@ class Loader:
             "internal_notes": rule.internal_notes,
             "state": rule.state,
             "last_reviewed_on": rule.reviewed_on,
+            "last_reviewed_by": rule.reviewed_by if rule.reviewed_on else "",
         }
         obj = self.upsert(m.Rule, {"slug": rule.slug}, values)
         if obj.pk is None:

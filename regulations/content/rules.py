@@ -89,7 +89,8 @@ class Rule:
     relations: list[Relation]
     requirements: list[Requirement]
     origin: str = ""
-    reviewed_on: dt.date | None = None
+    reviewed_on: dt.date | None = None  # the rule's own checked_on, else its file's reviewed_on
+    reviewed_by: str = ""
 
 
 def read_authority(data, where: str, problems: Problems) -> Authority:
@@ -171,7 +172,11 @@ def read_requirement(data, where: str, problems: Problems) -> Requirement:
     return requirement
 
 
+DEFAULT_REVIEWER = "Content team"
+
 RULE_FIELDS = {
+    "checked_on",
+    "checked_by",
     "slug",
     "jurisdiction",
     "authority",
@@ -232,6 +237,8 @@ def read_rule(data, where: str, problems: Problems) -> Rule:
         requirements=[
             read_requirement(r, f"{where} requirement {i}", problems) for i, r in enumerate(e.items("requirements"), 1)
         ],
+        reviewed_on=e.date("checked_on"),
+        reviewed_by=e.text("checked_by", required=False),
     )
     check_rule(rule, where, problems)
     return rule
@@ -267,12 +274,15 @@ class RuleFile:
 
 def read_rule_file(path: Path, problems: Problems) -> RuleFile:
     where = path.name
-    e = Entry(read_yaml(path), where, problems, {"reviewed_on", "authorities", "rules"})
+    e = Entry(read_yaml(path), where, problems, {"reviewed_on", "reviewed_by", "authorities", "rules"})
     reviewed_on = e.date("reviewed_on")
+    reviewed_by = e.text("reviewed_by", required=False) or DEFAULT_REVIEWER
     authorities = [
         read_authority(a, f"{where} authority {i}", problems) for i, a in enumerate(e.items("authorities"), 1)
     ]
     rules = [read_rule(r, f"{where} rule {i}", problems) for i, r in enumerate(e.items("rules"), 1)]
     for rule in rules:
-        rule.origin, rule.reviewed_on = where, reviewed_on
+        rule.origin = where
+        rule.reviewed_on = rule.reviewed_on or reviewed_on
+        rule.reviewed_by = rule.reviewed_by or reviewed_by
     return RuleFile(authorities, rules)

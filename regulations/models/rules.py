@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from .jurisdictions import Authority, Jurisdiction, MembershipRole, SlugManager, Topic
 
 MAX_SAE_LEVEL = 5
+REVIEW_INTERVAL = dt.timedelta(days=182)  # facts older than six months are due for a check
 
 
 class Instrument(models.TextChoices):
@@ -115,8 +116,8 @@ class RuleQuerySet(models.QuerySet):
         )
 
     def due_for_review(self, today: dt.date):
-        """Published rules not reviewed in the last twelve months, or never."""
-        cutoff = today - dt.timedelta(days=365)
+        """Published rules whose facts were not checked against the official source for six months, or never."""
+        cutoff = today - REVIEW_INTERVAL
         return self.published().filter(Q(last_reviewed_on__lt=cutoff) | Q(last_reviewed_on__isnull=True))
 
     def for_level(self, level: int):
@@ -210,7 +211,10 @@ class Rule(models.Model):
     summary = models.TextField(help_text="Markdown, in our own words.")
     internal_notes = models.TextField(blank=True, help_text="For curators only; never shown publicly.")
     state = models.CharField(max_length=20, choices=CurationState.choices, default=CurationState.DRAFT)
-    last_reviewed_on = models.DateField(null=True, blank=True)
+    last_reviewed_on = models.DateField(
+        null=True, blank=True, help_text="When its facts were last checked against the official source."
+    )
+    last_reviewed_by = models.CharField(max_length=150, blank=True, help_text="Who checked them.")
     revision = models.PositiveIntegerField(default=1, help_text="Counts saves; a stale form is refused.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,4 +1,4 @@
-"""Print the published rules not reviewed for twelve months (for a cron job).
+"""Print the published rules whose facts were not checked for six months (for a cron job).
 
 Exit status 0 always; the count goes first so a wrapper can alert on it.
 """
@@ -10,7 +10,7 @@ from regulations.models import Rule
 
 
 class Command(BaseCommand):
-    help = "List published rules whose last review is more than twelve months old, or missing."
+    help = "List published rules whose facts were last checked more than six months ago, or never."
 
     def handle(self, *args, **options):
         today = timezone.localdate()
