@@ -28,18 +28,18 @@ class TransitionRefused(Exception):
 def publication_problems(rule: Rule) -> list[str]:
     """Why ``rule`` may not be published yet; empty when it may.
 
-    Uses an annotated ``source_count`` when there is one, otherwise counts (one query).
+    Uses an annotated ``official_source_count`` when there is one, otherwise counts (one query).
     """
     problems = []
     if not rule.citation:
         problems.append("it has no citation")
     if not rule.applies_from and rule.instrument != Instrument.BILL:
         problems.append("it has no date of application")
-    sources = getattr(rule, "source_count", None)
-    if sources is None:
-        sources = rule.sources.count()
-    if not sources:
-        problems.append("it has no source")
+    official = getattr(rule, "official_source_count", None)
+    if official is None:
+        official = rule.sources.filter(official=True).count()
+    if not official:
+        problems.append("it has no official source (one published by the issuing authority or an official journal)")
     return problems
 
 

@@ -146,7 +146,7 @@ def test_publish_action_publishes_ready_rules_and_explains_the_rest(content_admi
     assert unsourced.state == m.CurationState.IN_REVIEW
     page = response.content.decode()
     assert "Published 1 rule." in page
-    assert "it has no citation, it has no source" in page
+    assert "it has no citation, it has no official source" in page
     assert ready.history.first().history_user.username == "editor"
 
 

@@ -1,6 +1,6 @@
 """Coverage: "not covered yet" is never shown as "nothing applies" (issue 11, item 12).
 
-India, Canada and Switzerland have no rules of their own in the reference: every page,
+India and Egypt have no published rules of their own (theirs are in review), Argentina none: every page,
 firm market cell and export says their law is not covered yet, rather than "0 rules
 apply". Germany was researched (as of the reference's date, 25 November 2026) and keeps
 its real counts.
@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 
 import openpyxl
 import pytest
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 NOT_COVERED = "not covered yet"
 RESEARCHED_ON = dt.date(2026, 11, 25)
-UNCOVERED = ["in", "ca", "ch"]
+UNCOVERED = ["in", "eg", "ar"]
 DOMAINS = ["data-security", "road-safety", "cross-border-data-transfer"]
 
 
@@ -39,7 +40,7 @@ def test_the_reference_coverage_is_loaded_from_the_rules_it_holds():
     germany = {c.domain: c.researched_on for c in m.Coverage.objects.filter(jurisdiction__code="DE")}
     assert germany == {"data-security": RESEARCHED_ON, "road-safety": RESEARCHED_ON}
     assert set(m.Coverage.objects.filter(jurisdiction__code="EU").values_list("domain", flat=True)) == set(DOMAINS)
-    assert not m.Coverage.objects.filter(jurisdiction__code__in=["IN", "CA", "CH"]).exists()
+    assert not m.Coverage.objects.filter(jurisdiction__code__in=["IN", "EG", "AR"]).exists()
     # Israel's rules are all still in review: its coverage is not claimed before they are published.
     assert not m.Coverage.objects.filter(jurisdiction__code="IL").exists()
 
@@ -86,7 +87,7 @@ def test_the_directory_lists_uncovered_countries_as_not_covered(client):
     response = client.get(reverse("regulations:jurisdiction-list"))
     page = text(response)
     uncovered = {j.code for j in response.context["others"]}
-    assert {"IN", "CA", "CH"} <= uncovered
+    assert {"IN", "EG", "AR"} <= uncovered
     assert "Not covered yet" in page
     germany = next(j for _, js in response.context["regions"] for j in js if j.code == "DE")
     assert germany.coverage.state is CoverageState.PARTIAL  # cross-border: EU law only
@@ -94,27 +95,27 @@ def test_the_directory_lists_uncovered_countries_as_not_covered(client):
 
 
 def test_compare_says_not_covered_yet_in_uncovered_columns(client):
-    response = client.get(reverse("regulations:compare"), {"j": ["de", "in", "ch"]})
+    response = client.get(reverse("regulations:compare"), {"j": ["de", "in", "eg"]})
     rows = {topic.slug: cells for topic, cells in response.context["comparison"].rows}
-    germany, india, switzerland = rows["data-security"]
+    germany, india, egypt = rows["data-security"]
     assert germany.coverage.state is CoverageState.COVERED and germany.count
     assert india.coverage.state is CoverageState.NOT_COVERED and not india.count
-    assert switzerland.coverage.state is CoverageState.NOT_COVERED
+    assert egypt.coverage.state is CoverageState.NOT_COVERED
     assert rows["personal-data"][1].coverage.state is CoverageState.NOT_COVERED  # sub-topics follow their domain
     assert NOT_COVERED in text(response)
 
 
 def test_firm_market_cells_say_not_covered_yet(client):
-    """WeRide tests in Switzerland; nothing mandatory there is recorded because Swiss law was not researched."""
+    """BYD sells in India; nothing mandatory there is recorded because Indian law is not published yet."""
     listing = client.get(reverse("regulations:company-list"))
-    weride = next(c for c in listing.context["companies"] if c.slug == "weride")
-    cells = {market.jurisdiction.code: readiness.coverage for market, readiness in weride.markets_with_readiness}
-    assert cells["CH"].state is CoverageState.NOT_COVERED
-    assert cells["FR"].state is CoverageState.PARTIAL
-    assert "0 requirements apply" not in text(listing)
-    detail = client.get(reverse("regulations:company-detail", args=["weride"]))
+    byd = next(c for c in listing.context["companies"] if c.slug == "byd")
+    cells = {market.jurisdiction.code: readiness.coverage for market, readiness in byd.markets_with_readiness}
+    assert cells["IN"].state is CoverageState.NOT_COVERED
+    assert cells["DE"].state is CoverageState.PARTIAL
+    assert not re.search(r"(?<![0-9])0 requirements apply", text(listing))
+    detail = client.get(reverse("regulations:company-detail", args=["byd"]))
     rows = {market.jurisdiction.code: readiness.coverage for market, readiness in detail.context["markets"]}
-    assert rows["CH"].state is CoverageState.NOT_COVERED
+    assert rows["IN"].state is CoverageState.NOT_COVERED
     assert NOT_COVERED in text(detail)
 
 

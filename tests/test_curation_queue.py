@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from regulations import models as m
 from regulations.content.bundle import read_content
+from regulations.content.entries import ContentError
 from regulations.content.rules import DEFAULT_REVIEWER
 from regulations.selectors import QUEUE_LIMIT
-from regulations.services import rule_transition
+from regulations.services import TransitionRefused, rule_transition
 
 from .admin_forms import logged_in
 from .factories import JurisdictionFactory, RequirementFactory, RuleFactory, SourceFactory
@@ -60,8 +61,11 @@ def test_six_months_without_a_check_is_due(content_admin_client):
 def test_the_queue_lists_stale_checks_open_questions_and_unconfirmed_references(content_admin_client):
     today = timezone.localdate()
     stale = RuleFactory(last_reviewed_on=today - dt.timedelta(days=400), last_reviewed_by="Li Wei")
-    open_rule = RuleFactory(state=m.CurationState.IN_REVIEW, internal_notes="QUEUE-OPEN: no date of application yet")
-    first = RuleFactory(jurisdiction=JurisdictionFactory(code="AA", name="Aaland"))  # listed first, by code
+    aaland = JurisdictionFactory(code="AA", name="Aaland")  # listed first, by code
+    open_rule = RuleFactory(
+        state=m.CurationState.DRAFT, jurisdiction=aaland, internal_notes="QUEUE-OPEN: no date of application yet"
+    )
+    first = RuleFactory(jurisdiction=aaland)
     unconfirmed = RequirementFactory(rule=first, reference_checked=False, internal_note="QUEUE-CLAUSE: read Art. 9")
     response = content_admin_client.get(QUEUE)
     page = response.content.decode()
@@ -118,3 +122,32 @@ def test_publishing_signs_the_check(reviewer):
     rule_transition(rule=draft, to_state=m.CurationState.PUBLISHED, user=reviewer)
     draft.refresh_from_db()
     assert draft.last_reviewed_on == timezone.localdate() and draft.last_reviewed_by == reviewer.get_username()
+
+
+def test_only_a_rule_with_an_official_source_is_published(reviewer):
+    secondary_only = RuleFactory(state=m.CurationState.IN_REVIEW)
+    SourceFactory(rule=secondary_only, official=False)
+    with pytest.raises(TransitionRefused) as refused:
+        rule_transition(rule=secondary_only, to_state=m.CurationState.PUBLISHED, user=reviewer)
+    assert "it has no official source" in str(refused.value.problems)
+    SourceFactory(rule=secondary_only, official=True)
+    rule_transition(rule=secondary_only, to_state=m.CurationState.PUBLISHED, user=reviewer)
+
+
+def test_every_published_rule_has_an_official_source():
+    without = m.Rule.objects.published().exclude(sources__official=True)
+    assert not without.exists(), list(without.values_list("slug", flat=True))
+
+
+def test_the_content_check_refuses_a_published_rule_without_an_official_source(tmp_path):
+    fixtures = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, fixtures)
+    path = fixtures / "rules" / "eu.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    gdpr = next(rule for rule in data["rules"] if rule["slug"] == "eu-gdpr")
+    for source in gdpr["sources"]:
+        source["official"] = False
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError) as error:
+        read_content(fixtures)
+    assert "a published rule needs an official source (official: true)" in str(error.value)

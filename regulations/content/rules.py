@@ -254,6 +254,8 @@ def check_rule(rule: Rule, where: str, problems: Problems) -> None:
     if rule.applies_from and rule.applies_until and rule.applies_until <= rule.applies_from:
         problems.add(where, "applies_until must be after applies_from")
     if rule.state == "published":
+        if not any(source.official for source in rule.sources):
+            problems.add(where, "a published rule needs an official source (official: true)")
         if not rule.citation:
             problems.add(where, "a published rule needs a citation")
         if not rule.applies_from and rule.instrument != "bill":
