@@ -241,7 +241,7 @@ def build_checklist(query: ChecklistQuery, rules: QuerySet | None = None, site: 
     rules = Rule.objects.published() if rules is None else rules
     sections = plan(query, rules)
     rule_ids = {pk for section in sections for pk in section.rule_ids}
-    context = RowContext(query, topics_by_rule(rule_ids), by_rule(rule_ids), site.rstrip("/"))
+    context = RowContext(query, topics_by_rule(rule_ids), by_rule(rule_ids), permalink_template(site.rstrip("/")))
     return Checklist(
         query=query,
         columns=columns_for(query),
@@ -349,7 +349,7 @@ class RowContext:
     query: ChecklistQuery
     topics: dict[int, list[Topic]]  # by rule: a requirement without its own topics takes these
     milestones: dict[int, list[Milestone]]  # by rule
-    site: str = ""
+    link: str = ""  # permalink_template(site)
 
     def row(self, section: Section, requirement: Requirement) -> dict:
         verdict = section.verdicts.get(requirement.rule_id) if section.jurisdiction else None
@@ -396,9 +396,17 @@ def merged(rows: list[dict]) -> dict:
     return row
 
 
-def permalink(site: str, requirement: Requirement) -> str:
+RULE_MARK, KEY_MARK = "0rule0", "0key0"  # slugs no rule or requirement has: replaced in the template
+
+
+def permalink_template(site: str) -> str:
+    """The requirement page's address with markers for rule and key: reversed once, not per row."""
+    return site + reverse("regulations:requirement-detail", args=[RULE_MARK, KEY_MARK])
+
+
+def permalink(template: str, requirement: Requirement) -> str:
     """The requirement's stable, citable address on the site."""
-    return site + reverse("regulations:requirement-detail", args=[requirement.rule.slug, requirement.key])
+    return template.replace(RULE_MARK, requirement.rule.slug, 1).replace(KEY_MARK, requirement.key, 1)
 
 
 def topics_by_rule(rule_ids) -> dict[int, list[Topic]]:
@@ -454,7 +462,7 @@ def make_row(
         "bites": bites(start, query.on),
         "milestones": phase.described,
         "evidence": requirement.evidence,
-        "permalink": permalink(context.site, requirement),
+        "permalink": permalink(context.link, requirement),
         "source_url": requirement.source_url or "",
     }
     if query.company:

@@ -43,19 +43,38 @@ def jurisdictions_field(label: str = "Jurisdictions") -> CodesField:
     return CodesField(queryset=queryset, to_field_name="code", required=False, label=label, noun="jurisdiction code")
 
 
-class CompareForm(OnDateForm):
-    j = jurisdictions_field()
-    vehicle = forms.ChoiceField(
+def vehicle_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
         choices=VehicleSituation.choices,
         required=False,
         label="Vehicle",
         help_text="Which phase-in dates count: a new type is bound from the dates for new types.",
     )
+
+
+class ExportableForm(OnDateForm):
+    """A page that also downloads (``format=csv|xlsx|md|json``); an export needs at least one market."""
+
+    markets_field = ""
+    markets_needed = ""
     format = forms.ChoiceField(
         choices=[(name, name) for name in FORMATS],
         required=False,
         error_messages={"invalid_choice": f"Unsupported format %(value)s: choose one of {', '.join(FORMATS)}."},
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        exporting = cleaned.get("format") not in (None, "", "html")
+        if exporting and not cleaned.get(self.markets_field) and not self.errors:
+            self.add_error(self.markets_field, self.markets_needed)
+        return cleaned
+
+
+class CompareForm(ExportableForm):
+    j = jurisdictions_field()
+    vehicle = vehicle_field()
+    markets_field, markets_needed = "j", "Choose at least one jurisdiction to export a comparison."
 
     def clean_j(self):
         chosen = list(self.cleaned_data["j"])
@@ -64,19 +83,13 @@ class CompareForm(OnDateForm):
         order = [code.upper() for code in self.data.getlist("j") if code.strip()]
         return sorted(chosen, key=lambda j: order.index(j.code) if j.code in order else len(order))
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("format") not in (None, "", "html") and not cleaned.get("j") and not self.errors:
-            self.add_error("j", "Choose at least one jurisdiction to export a comparison.")
-        return cleaned
-
     def ticked_codes(self) -> list[str]:
         """The codes asked for, even when the form is invalid, keeping only what could be a code (safe to query)."""
         codes = (code.strip().upper() for code in self.data.getlist("j"))
         return list(dict.fromkeys(code for code in codes if re.fullmatch(CODE_PATTERN, code)))
 
 
-class ChecklistForm(OnDateForm):
+class ChecklistForm(ExportableForm):
     applies_in = jurisdictions_field("Markets")
     topic = CodesField(
         queryset=Topic.objects.all(),
@@ -100,12 +113,7 @@ class ChecklistForm(OnDateForm):
         label="Company",
         error_messages={"invalid_choice": "Unknown company: choose one from the list."},
     )
-    vehicle = forms.ChoiceField(
-        choices=VehicleSituation.choices,
-        required=False,
-        label="Vehicle",
-        help_text="Which phase-in dates apply: a new type is bound from the dates for new types.",
-    )
+    vehicle = vehicle_field()
     force = forms.MultipleChoiceField(
         choices=Force.choices,
         required=False,
@@ -123,20 +131,10 @@ class ChecklistForm(OnDateForm):
         help_text="Over several markets: one row per requirement with all its markets, or a row per market.",
         error_messages={"invalid_choice": "Unknown layout %(value)s: choose requirement or market."},
     )
-    format = forms.ChoiceField(
-        choices=[(name, name) for name in FORMATS],
-        required=False,
-        error_messages={"invalid_choice": f"Unsupported format %(value)s: choose one of {', '.join(FORMATS)}."},
-    )
+    markets_field, markets_needed = "applies_in", "Choose at least one market to export a checklist."
 
     def clean_force(self):
         return self.cleaned_data["force"] or [Force.BINDING]
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("format") not in (None, "", "html") and not cleaned.get("applies_in") and not self.errors:
-            self.add_error("applies_in", "Choose at least one market to export a checklist.")
-        return cleaned
 
 
 STATUS_CHOICES = [(status.value, status.label) for status in AssessmentStatus]

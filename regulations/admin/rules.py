@@ -30,6 +30,7 @@ from regulations.services import (
     rule_transition,
     rules_transition,
 )
+from regulations.views.exports import site_of
 
 from .history import HistoryAdmin
 from .imports import RequirementImportMixin, RuleImportMixin, SourceImportMixin
@@ -280,7 +281,7 @@ class RuleAdmin(RuleImportMixin, ReviewedContentMixin, HistoryAdmin):
         query = ChecklistQuery(
             include_internal=True, live_only=False, rule_slugs=sorted(queryset.values_list("slug", flat=True))
         )
-        return xlsx_response(build_checklist(query, rules=queryset, site=request.build_absolute_uri("/")))
+        return xlsx_response(build_checklist(query, rules=queryset, site=site_of(request)))
 
     def get_urls(self):
         transition = path(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from itertools import groupby, islice
 from operator import itemgetter
 
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -14,6 +13,7 @@ from regulations.checklists import Checklist, ChecklistQuery, Layout, build_chec
 from regulations.exports import WRITERS
 from regulations.forms import ChecklistForm
 from regulations.models import Company, Jurisdiction, Topic, VehicleSituation
+from regulations.views.exports import invalid, site_of
 
 PREVIEW_LIMIT = 3000
 
@@ -30,11 +30,6 @@ def checklist_query(cleaned: dict, user) -> ChecklistQuery:
         forces=[Force(force) for force in cleaned.get("force") or [Force.BINDING]],
         layout=cleaned.get("layout") or Layout.REQUIREMENT,
     )
-
-
-def site_of(request) -> str:
-    """Scheme and host, so that exported links to requirements work outside the site."""
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 def grouped(rows: list[dict], checklist: Checklist) -> list[tuple[str, str, list[tuple[str, list[dict]]]]]:
@@ -61,9 +56,7 @@ def checklist(request):
     if not form.is_bound:
         return render(request, "regulations/checklist/builder.html", context)
     if not form.is_valid():
-        if request.GET.get("format") == "json":
-            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-        return render(request, "regulations/checklist/builder.html", context, status=400)
+        return invalid(request, form, "regulations/checklist/builder.html", context)
     result = build_checklist(checklist_query(form.cleaned_data, request.user), site=site_of(request))
     writer = WRITERS.get(form.cleaned_data.get("format") or "html")
     if writer:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 
 from django.db.models import Q
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -19,7 +18,7 @@ from regulations.forms import CompareForm, OnDateForm
 from regulations.models import CurationState, Jurisdiction, Rule, VehicleSituation, legal_status_expression
 from regulations.places import applicable_counts
 from regulations.selectors import group_by_domain, researched_jurisdictions, upcoming_deadlines
-from regulations.views.checklist import site_of
+from regulations.views.exports import invalid, site_of
 
 
 def jurisdiction_list(request):
@@ -105,9 +104,7 @@ def compare(request):
         "vehicles": VehicleSituation.choices,
     }
     if not valid:
-        if request.GET.get("format") == "json":
-            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-        return render(request, "regulations/jurisdictions/compare.html", context, status=400)
+        return invalid(request, form, "regulations/jurisdictions/compare.html", context)
     chosen, on = form.cleaned_data["j"], form.cleaned_data["on"] or timezone.localdate()
     vehicle = form.cleaned_data["vehicle"] or VehicleSituation.NEW_TYPE
     context.update(chosen=chosen, on=on)

@@ -15,7 +15,7 @@ from regulations.facets import rule_facets
 from regulations.filters import RuleFilter
 from regulations.models import CurationState, Jurisdiction, Requirement, Rule, legal_status_expression
 from regulations.places import coverage
-from regulations.views.checklist import site_of
+from regulations.views.exports import site_of
 
 PAGE_SIZE = 25
 
