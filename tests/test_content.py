@@ -10,7 +10,9 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 
 from regulations import models as m
+from regulations.content import check
 from regulations.content.bundle import read_content
+from regulations.content.coverage import Coverage, covered_markets
 from regulations.content.entries import ContentError
 from regulations.content.loading import load_reference
 
@@ -160,7 +162,7 @@ def test_coverage_must_match_the_published_rules(tmp_path):
     coverage = fixtures / "coverage.yaml"
     data = yaml.safe_load(coverage.read_text(encoding="utf-8"))
     data["coverage"] = [entry for entry in data["coverage"] if entry["jurisdiction"] != "JP"]
-    data["coverage"].append({"jurisdiction": "IN", "domains": ["road-safety"], "researched_on": "2026-11-25"})
+    data["coverage"].append({"jurisdiction": "NP", "domains": ["road-safety"], "researched_on": "2026-11-25"})
     data["coverage"].append({"jurisdiction": "CA", "domains": ["astrology"], "researched_on": "2026-11-25"})
     data["coverage"].append({"jurisdiction": "CH", "domains": ["road-safety"], "note": "Nothing found."})
     coverage.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
@@ -171,9 +173,53 @@ def test_coverage_must_match_the_published_rules(tmp_path):
     problems = str(error.value)
     assert "(jp-appi): published in personal-data" not in problems  # domains, not sub-topics
     assert "coverage.yaml does not record JP's data-security as researched" in problems
-    assert "IN road-safety has no published rule: say in a note what the research found" in problems
+    assert "NP road-safety has no published rule: say in a note what the research found" in problems
     assert "domain 'astrology' is not one of" in problems
     assert "researched_on is required" in problems
+
+
+def test_the_content_check_refuses_unknown_places_and_markets_without_a_record(tmp_path):
+    fixtures = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, fixtures)
+    rules = fixtures / "rules" / "us.yaml"
+    data = yaml.safe_load(rules.read_text(encoding="utf-8"))
+    data["rules"][0]["jurisdiction"] = "US-ZZ"
+    rules.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    companies = fixtures / "companies.yaml"
+    data = yaml.safe_load(companies.read_text(encoding="utf-8"))
+    byd = next(company for company in data["companies"] if company["slug"] == "byd")
+    byd["markets"].append({"jurisdiction": "NP", "status": "planned", "since": None})
+    companies.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    with pytest.raises(ContentError) as error:
+        read_content(fixtures)
+
+    problems = str(error.value)
+    assert "unknown jurisdiction 'US-ZZ' (add it to the subdivisions in jurisdictions.yaml)" in problems
+    assert "companies.yaml (byd): market NP has no record saying where it was seen (a sourced market_entry)" in problems
+
+
+def test_a_market_counts_as_covered_only_with_its_own_law_researched_in_all_three_domains():
+    on = dt.date(2026, 11, 30)
+    everything = ["data-security", "road-safety", "cross-border-data-transfer"]
+    entries = [
+        *(Coverage("QA", domain, on, "") for domain in everything),
+        *(Coverage("QB", domain, on, "") for domain in everything[:2]),
+        *(Coverage("EU", domain, on, "") for domain in everything),
+        *(Coverage("US-QC", domain, on, "") for domain in everything),
+    ]
+    assert covered_markets(entries, unions={"EU"}) == ["QA"]
+
+
+def test_the_content_check_says_how_many_markets_are_covered(capsys):
+    assert check.main([]) == 0
+    out = capsys.readouterr().out
+    content = read_content(FIXTURES)
+    markets = covered_markets(content.coverage, {body.code for body in content.bodies})
+    assert f"{len(markets)} markets (countries and territories) covered in all three domains: " in out
+    assert "CN" in markets and "EU" not in markets and "US-CA" not in markets
+    in_review = sum(rule.state == "in_review" for rule in content.rules)
+    assert f"{in_review} rules in review" in out
 
 
 def test_malformed_content_lists_every_problem(tmp_path):

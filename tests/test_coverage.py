@@ -1,9 +1,10 @@
 """Coverage: "not covered yet" is never shown as "nothing applies" (issue 11, item 12).
 
-India and Egypt have no published rules of their own (theirs are in review), Argentina none: every page,
-firm market cell and export says their law is not covered yet, rather than "0 rules
-apply". Germany was researched (as of the reference's date, 25 November 2026) and keeps
-its real counts.
+Afghanistan, Mongolia and Nepal have no rules of their own in the content and no union or
+treaty reaches them: every page, firm market cell and export says their law is not covered
+yet, rather than "0 rules apply". Luxembourg is reached by EU law, its own law not
+researched: partly covered. Germany was researched (as of the reference's date, 25 November
+2026) and keeps its real counts.
 """
 
 import csv
@@ -26,7 +27,10 @@ pytestmark = pytest.mark.django_db
 
 NOT_COVERED = "not covered yet"
 RESEARCHED_ON = dt.date(2026, 11, 25)
-UNCOVERED = ["in", "eg", "ar"]
+# Markets nobody has researched, and that no union or treaty in the content reaches.
+UNCOVERED = ["af", "mn", "np"]
+# An EU member whose own law is not researched: EU rules reach it, so it is partly covered.
+PARTLY = "LU"
 DOMAINS = ["data-security", "road-safety", "cross-border-data-transfer"]
 
 
@@ -38,26 +42,39 @@ def text(response) -> str:
 
 def test_the_reference_coverage_is_loaded_from_the_rules_it_holds():
     germany = {c.domain: c.researched_on for c in m.Coverage.objects.filter(jurisdiction__code="DE")}
-    assert germany == {"data-security": RESEARCHED_ON, "road-safety": RESEARCHED_ON}
+    assert germany["data-security"] == germany["road-safety"] == RESEARCHED_ON
     assert set(m.Coverage.objects.filter(jurisdiction__code="EU").values_list("domain", flat=True)) == set(DOMAINS)
-    assert not m.Coverage.objects.filter(jurisdiction__code__in=["IN", "EG", "AR"]).exists()
-    # Israel's rules are all still in review: its coverage is not claimed before they are published.
-    assert not m.Coverage.objects.filter(jurisdiction__code="IL").exists()
+    assert not m.Coverage.objects.filter(jurisdiction__code__in=[code.upper() for code in UNCOVERED]).exists()
+
+
+def test_a_domain_is_claimed_only_with_a_published_rule_or_a_note_saying_what_was_found():
+    """Rules still in review claim no coverage: a domain without a published rule says why it is empty."""
+    published = {
+        (jurisdiction, domain)
+        for jurisdiction, topic, parent in m.Rule.objects.published().values_list(
+            "jurisdiction__code", "topics__slug", "topics__parent__slug"
+        )
+        for domain in (topic, parent)
+        if domain in DOMAINS
+    }
+    claimed = m.Coverage.objects.values_list("jurisdiction__code", "domain", "note")
+    unexplained = [(code, domain) for code, domain, note in claimed if (code, domain) not in published and not note]
+    assert not unexplained
+    assert len(claimed) > 60
 
 
 def test_coverage_tells_researched_from_partly_covered_from_not_covered():
     on = dt.date(2026, 11, 29)
-    places = list(m.Jurisdiction.objects.filter(code__in=["DE", "SE", "IN", "US-CA"]).select_related("parent"))
+    places = list(m.Jurisdiction.objects.filter(code__in=["DE", PARTLY, "NP", "US-CA"]).select_related("parent"))
     found = {j.code: coverage_of(places, on)[j.pk] for j in places}
     germany = {d.domain.slug: d for d in found["DE"].domains}
     assert germany["data-security"].state is CoverageState.COVERED
     assert germany["data-security"].researched_on == RESEARCHED_ON
-    # German law on data transfer was not researched, only the EU's: partly covered, and it says so.
-    assert germany["cross-border-data-transfer"].state is CoverageState.PARTIAL
-    assert [j.code for j in germany["cross-border-data-transfer"].missing] == ["DE"]
-    assert {d.state for d in found["SE"].domains} == {CoverageState.PARTIAL}  # EU rules reach it, its own law not
-    assert {d.state for d in found["IN"].domains} == {CoverageState.NOT_COVERED}
-    assert found["IN"].state is CoverageState.NOT_COVERED
+    # Luxembourg's own law was not researched, only the EU's: partly covered, and it says so.
+    assert {d.state for d in found[PARTLY].domains} == {CoverageState.PARTIAL}
+    assert [j.code for j in found[PARTLY].domains[0].missing] == [PARTLY]
+    assert {d.state for d in found["NP"].domains} == {CoverageState.NOT_COVERED}
+    assert found["NP"].state is CoverageState.NOT_COVERED
     california = {d.domain.slug: d for d in found["US-CA"].domains}
     assert california["road-safety"].state is CoverageState.COVERED  # its own and federal law
     assert [j.code for j in california["cross-border-data-transfer"].missing] == ["US-CA"]
@@ -79,52 +96,64 @@ def test_germany_reads_its_real_counts_and_what_was_researched(client):
     assert response.context["rule_count"] == applying > 20
     assert f"{applying} rules reach Germany" in page
     assert "researched as of 25 November 2026" in page
-    # German law on cross-border transfer was not researched: said, beside the EU rules that do apply.
-    assert "that of Germany not covered yet" in page
+    # Luxembourg's own law was not researched: said, beside the EU rules that do apply.
+    luxembourg = text(client.get(reverse("regulations:jurisdiction-detail", args=[PARTLY.lower()])))
+    assert "GDPR" in luxembourg and "that of Luxembourg not covered yet" in luxembourg
 
 
 def test_the_directory_lists_uncovered_countries_as_not_covered(client):
     response = client.get(reverse("regulations:jurisdiction-list"))
     page = text(response)
     uncovered = {j.code for j in response.context["others"]}
-    assert {"IN", "EG", "AR"} <= uncovered
+    assert {code.upper() for code in UNCOVERED} <= uncovered
     assert "Not covered yet" in page
     germany = next(j for _, js in response.context["regions"] for j in js if j.code == "DE")
-    assert germany.coverage.state is CoverageState.PARTIAL  # cross-border: EU law only
     assert germany.applicable > 20
+    assert PARTLY not in {j.code for _, js in response.context["regions"] for j in js}  # nothing of its own researched
+
+
+def test_the_directory_shows_a_member_researched_in_one_domain_as_partly_covered(client):
+    member = JurisdictionFactory(code="QM", name="Newmemberland", region="Europe")
+    MembershipFactory(member=member, body=m.Jurisdiction.objects.get(code="EU"), since=dt.date(2025, 1, 1))
+    m.Coverage.objects.create(jurisdiction=member, domain="road-safety", researched_on=RESEARCHED_ON)
+    response = client.get(reverse("regulations:jurisdiction-list"))
+    listed = next(j for _, js in response.context["regions"] for j in js if j.code == "QM")
+    assert listed.coverage.state is CoverageState.PARTIAL  # its own road-safety law only; EU law elsewhere
+    assert listed.applicable > 10  # the EU rules that reach it
 
 
 def test_compare_says_not_covered_yet_in_uncovered_columns(client):
-    response = client.get(reverse("regulations:compare"), {"j": ["de", "in", "eg"]})
+    response = client.get(reverse("regulations:compare"), {"j": ["de", "mn", "np"]})
     rows = {topic.slug: cells for topic, cells in response.context["comparison"].rows}
-    germany, india, egypt = rows["data-security"]
+    germany, mongolia, nepal = rows["data-security"]
     assert germany.coverage.state is CoverageState.COVERED and germany.count
-    assert india.coverage.state is CoverageState.NOT_COVERED and not india.count
-    assert egypt.coverage.state is CoverageState.NOT_COVERED
+    assert mongolia.coverage.state is CoverageState.NOT_COVERED and not mongolia.count
+    assert nepal.coverage.state is CoverageState.NOT_COVERED
     assert rows["personal-data"][1].coverage.state is CoverageState.NOT_COVERED  # sub-topics follow their domain
     assert NOT_COVERED in text(response)
 
 
 def test_firm_market_cells_say_not_covered_yet(client):
-    """BYD sells in India; nothing mandatory there is recorded because Indian law is not published yet."""
+    """A BYD market in Nepal, whose law is not researched, is not covered; Luxembourg only partly."""
+    MarketFactory(company=m.Company.objects.get(slug="byd"), jurisdiction=m.Jurisdiction.objects.get(code="NP"))
     listing = client.get(reverse("regulations:company-list"))
     byd = next(c for c in listing.context["companies"] if c.slug == "byd")
     cells = {market.jurisdiction.code: readiness.coverage for market, readiness in byd.markets_with_readiness}
-    assert cells["IN"].state is CoverageState.NOT_COVERED
-    assert cells["DE"].state is CoverageState.PARTIAL
+    assert cells["NP"].state is CoverageState.NOT_COVERED
+    assert cells[PARTLY].state is CoverageState.PARTIAL
     assert not re.search(r"(?<![0-9])0 requirements apply", text(listing))
     detail = client.get(reverse("regulations:company-detail", args=["byd"]))
     rows = {market.jurisdiction.code: readiness.coverage for market, readiness in detail.context["markets"]}
-    assert rows["IN"].state is CoverageState.NOT_COVERED
+    assert rows["NP"].state is CoverageState.NOT_COVERED
     assert NOT_COVERED in text(detail)
 
 
-def test_a_firm_market_in_india_is_not_covered_yet(client):
-    firm = CompanyFactory(name="Indiamotors")
-    MarketFactory(company=firm, jurisdiction=m.Jurisdiction.objects.get(code="IN"))
+def test_a_firm_market_in_nepal_is_not_covered_yet(client):
+    firm = CompanyFactory(name="Nepalmotors")
+    MarketFactory(company=firm, jurisdiction=m.Jurisdiction.objects.get(code="NP"))
     page = text(client.get(reverse("regulations:company-detail", args=[firm.slug])))
     assert NOT_COVERED in page
-    matrix = client.get(reverse("regulations:readiness"), {"j": "in"})
+    matrix = client.get(reverse("regulations:readiness"), {"j": "np"})
     cells = {company.slug: cells for company, _, cells in matrix.context["rows"]}
     readiness, in_market = cells[firm.slug][0]
     assert in_market and readiness.total == 0 and readiness.coverage.state is CoverageState.NOT_COVERED
@@ -133,7 +162,7 @@ def test_a_firm_market_in_india_is_not_covered_yet(client):
 
 
 def test_the_rule_list_says_when_a_market_is_not_covered(client):
-    page = text(client.get(reverse("regulations:rule-list"), {"applies_in": "in"}))
+    page = text(client.get(reverse("regulations:rule-list"), {"applies_in": "np"}))
     assert NOT_COVERED in page
     germany = text(client.get(reverse("regulations:rule-list"), {"applies_in": "de", "topic": "road-safety"}))
     assert NOT_COVERED not in germany

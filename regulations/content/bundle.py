@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pycountry
+
 from .companies import Company, Record, read_company_file
 from .coverage import Coverage, check_coverage, read_coverage
 from .entries import CODE, SLUG, Entry, Problems, read_yaml
@@ -191,6 +193,8 @@ def cross_check(content: Content, problems: Problems) -> None:
             if relation.target not in rules or relation.target == rule.slug:
                 problems.add(where, f"relation to unknown rule {relation.target!r}")
     check_applications(content, problems)
+    check_jurisdictions(content, problems)
+    check_market_records(content, problems)
     requirements = {(rule.slug, r.key) for rule in content.rules for r in rule.requirements}
     check_requirements(content, requirements, problems)
     for mapping in content.mappings:
@@ -241,3 +245,37 @@ def check_applications(content: Content, problems: Problems) -> None:
             problems.add(where, f"{application.party} is not recorded as a party to the 1958 Agreement")
     for party, regulation in duplicates((a.party, a.regulation) for a in content.applications):
         problems.add(where, f"{party} applying {regulation} is given twice")
+
+
+def check_jurisdictions(content: Content, problems: Problems) -> None:
+    """Every code names an ISO 3166 country, a union or treaty body, or a subdivision listed in jurisdictions.yaml.
+
+    The loader would refuse an unknown code too, but only with a database; the check says it first.
+    """
+    known = {country.alpha_2 for country in pycountry.countries}
+    known |= {body.code for body in content.bodies} | {sub.code for sub in content.subdivisions}
+    used = [
+        *((f"{rule.origin} ({rule.slug})", rule.jurisdiction) for rule in content.rules),
+        *((f"authority {a.slug}", a.jurisdiction) for a in content.authorities.values()),
+        *(("coverage.yaml", entry.jurisdiction) for entry in content.coverage),
+        *((f"company {c.slug} market", market.jurisdiction) for c in content.companies for market in c.markets),
+        *((f"record of {record.company}", record.jurisdiction) for record in content.records),
+        *((f"membership of {ms.member}", code) for ms in content.memberships for code in (ms.member, ms.body)),
+        *(("milestones.yaml", milestone.market) for milestone in content.milestones),
+    ]
+    for where, code in used:
+        if code and code not in known:
+            hint = " (add it to the subdivisions in jurisdictions.yaml)" if "-" in code else ""
+            problems.add(where, f"unknown jurisdiction {code!r}{hint}")
+
+
+def check_market_records(content: Content, problems: Problems) -> None:
+    """Each market of a real firm rests on a sourced record there (its entry, a permit...), never on nothing."""
+    entries = {(record.company, record.jurisdiction) for record in content.records}
+    for company in content.companies:
+        for market in [] if company.fictional else company.markets:
+            if (company.slug, market.jurisdiction) not in entries:
+                problems.add(
+                    f"companies.yaml ({company.slug})",
+                    f"market {market.jurisdiction} has no record saying where it was seen (a sourced market_entry)",
+                )

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from .bundle import Content, read_content
+from .coverage import covered_markets
 from .entries import ContentError
 
 URL = re.compile(r"https?://[^\s\"'<>)\]]+")
@@ -56,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         f"ok: {len(content.rules)} rules ({published} published), {requirements} requirements, "
         f"{len(content.companies)} companies, {len(content.records)} records, {len(content.milestones)} milestones"
     )
+    markets = covered_markets(content.coverage, {body.code for body in content.bodies})
+    print(f"{len(markets)} markets (countries and territories) covered in all three domains: {', '.join(markets)}")
+    print(f"{len(content.rules) - published} rules in review (their internal notes say what is open)")
     return 0
 
 

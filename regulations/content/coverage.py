@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,20 @@ def read_coverage(path: Path, problems: Problems) -> list[Coverage]:
                 problems.add(where, f"domain {domain!r} is not one of {sorted(DOMAINS)}")
             found.append(Coverage(jurisdiction, domain, researched_on, c.text("note", required=False)))
     return found
+
+
+def covered_markets(coverage: list[Coverage], unions: set[str]) -> list[str]:
+    """The markets (countries and territories) whose own law is recorded as researched in all three mission domains.
+
+    Unions, treaty bodies and subdivisions (``US-CA``) are not markets: a union's rules
+    reach its members, but a member counts only once its own law is researched.
+    """
+    domains: dict[str, set[str]] = defaultdict(set)
+    for entry in coverage:
+        domains[entry.jurisdiction].add(entry.domain)
+    return sorted(
+        code for code, found in domains.items() if "-" not in code and code not in unions and found >= DOMAINS
+    )
 
 
 def rule_domains(rule: Rule, roots: dict[str, str]) -> set[str]:
