@@ -199,6 +199,31 @@ def test_the_content_check_refuses_unknown_places_and_markets_without_a_record(t
     assert "companies.yaml (byd): market NP has no record saying where it was seen (a sourced market_entry)" in problems
 
 
+def test_a_domain_held_only_by_a_rule_in_review_is_not_claimed(tmp_path):
+    """Claimed, it would read "nothing applies" while the rule that applies is hidden in review."""
+    fixtures = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, fixtures)
+    path = fixtures / "rules" / "world.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    held = {**data["rules"][0], "slug": "np-vehicle-act", "jurisdiction": "NP", "citation": None}
+    held.update(state="in_review", instrument="law", topics=["type-approval"], relations=[], requirements=[])
+    held["internal_notes"] = "Commencement not found."
+    data["rules"].append(held)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    coverage = fixtures / "coverage.yaml"
+    data = yaml.safe_load(coverage.read_text(encoding="utf-8"))
+    note = "The vehicle act is held in review."
+    data["coverage"].append(
+        {"jurisdiction": "NP", "domains": ["road-safety"], "researched_on": "2026-11-30", "note": note}
+    )
+    coverage.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    with pytest.raises(ContentError) as error:
+        read_content(fixtures)
+
+    assert "NP road-safety is claimed with only np-vehicle-act there, still in review" in str(error.value)
+
+
 def test_a_market_counts_as_covered_only_with_its_own_law_researched_in_all_three_domains():
     on = dt.date(2026, 11, 30)
     everything = ["data-security", "road-safety", "cross-border-data-transfer"]

@@ -80,9 +80,23 @@ def check_coverage(coverage: list[Coverage], rules: list[Rule], roots: dict[str,
                     f"published in {domain}, but coverage.yaml does not record {rule.jurisdiction}'s {domain} "
                     "as researched: add it, with the date the facts were checked",
                 )
+    held = {
+        (rule.jurisdiction, domain): rule.slug
+        for rule in rules
+        if rule.state != "published" and rule.instrument != "bill"
+        for domain in rule_domains(rule, roots)
+    }
     for (jurisdiction, domain), entry in recorded.items():
-        if (jurisdiction, domain) not in published and not entry.note:
+        if (jurisdiction, domain) in published:
+            continue
+        if not entry.note:
             problems.add(
                 "coverage.yaml",
                 f"{jurisdiction} {domain} has no published rule: say in a note what the research found",
+            )
+        elif (jurisdiction, domain) in held:
+            problems.add(
+                "coverage.yaml",
+                f"{jurisdiction} {domain} is claimed with only {held[jurisdiction, domain]} there, still in review: "
+                "pages would read 'nothing applies'; leave the domain out until the rule is published",
             )
