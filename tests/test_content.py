@@ -67,6 +67,21 @@ def test_loading_again_changes_nothing():
 
 
 @pytest.mark.django_db
+def test_a_membership_whose_date_is_found_later_stays_one_membership():
+    """Content that dates a party (or drops an unconfirmed date) updates the row, never adds a second one."""
+    germany = m.Membership.objects.get(member__code="DE", body__code="UNECE", role="party_1958")
+    dated = germany.since
+    m.Membership.objects.filter(pk=germany.pk).update(since=None)  # as loaded before the date was found
+
+    load_reference(FIXTURES)
+    assert m.Membership.objects.filter(member__code="DE", body__code="UNECE", role="party_1958").count() == 1
+
+    load_reference(FIXTURES, sync=True)
+    germany.refresh_from_db()
+    assert germany.since == dated and dated is not None
+
+
+@pytest.mark.django_db
 def test_a_curators_edit_survives_a_reload_unless_synced():
     gdpr = m.Rule.objects.get(slug="eu-gdpr")
     gdpr.summary = "Edited by a curator."

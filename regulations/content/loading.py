@@ -154,17 +154,20 @@ class Loader:
                 "region": parent.region,
             }
             self.jurisdictions[sub.code] = self.upsert(m.Jurisdiction, {"code": sub.code}, values)
+        spells = Counter((ms.member, ms.body, ms.role) for ms in self.content.memberships)
         for membership in self.content.memberships:
             where = f"membership {membership.member} in {membership.body}"
             member = self.jurisdiction(membership.member, where)
             body = self.jurisdiction(membership.body, where)
             if member and body:
-                lookup = {"member": member, "body": body, "role": membership.role, "since": membership.since}
-                values = {
-                    "until": membership.until,
-                    "source_url": membership.source_url,
-                    "note": membership.note,
-                }
+                # A membership held once is the same membership when its date is found later;
+                # only a place that joined, left and joined again is told apart by its dates.
+                lookup = {"member": member, "body": body, "role": membership.role}
+                values = {"until": membership.until, "source_url": membership.source_url, "note": membership.note}
+                if spells[membership.member, membership.body, membership.role] > 1:
+                    lookup["since"] = membership.since
+                else:
+                    values["since"] = membership.since
                 self.upsert(m.Membership, lookup, values)
 
     def load_coverage(self) -> None:
