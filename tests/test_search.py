@@ -34,7 +34,7 @@ def test_names_and_numbers_come_first(query, expected):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("cyber secruity", "un-r155"),  # a typo
+        ("cyber secruity managment system", "un-r155"),  # typos
         ("softwre update", "un-r156"),  # another
         ("汽车数据", "cn-auto-data-provisions"),  # Chinese original title
         ("personal information protection", "cn-pipl"),
