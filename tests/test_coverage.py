@@ -2,8 +2,9 @@
 
 Afghanistan, Mongolia and Nepal have no rules of their own in the content and no union or
 treaty reaches them: every page, firm market cell and export says their law is not covered
-yet, rather than "0 rules apply". Luxembourg is reached by EU law, its own law not
-researched: partly covered. Germany was researched (as of the reference's date, 25 November
+yet, rather than "0 rules apply". A new EU member (made here, so that the content's
+progress never changes the case) is reached by EU law, its own law not researched:
+partly covered. Germany was researched (as of the reference's date, 25 November
 2026) and keeps its real counts.
 """
 
@@ -29,8 +30,17 @@ NOT_COVERED = "not covered yet"
 RESEARCHED_ON = dt.date(2026, 11, 25)
 # Markets nobody has researched, and that no union or treaty in the content reaches.
 UNCOVERED = ["af", "mn", "np"]
-# An EU member whose own law is not researched: EU rules reach it, so it is partly covered.
-PARTLY = "LU"
+PARTLY = "QP"
+
+
+@pytest.fixture
+def partly():
+    """An EU member whose own law is not researched: EU rules reach it, so it is partly covered."""
+    member = JurisdictionFactory(code=PARTLY, name="Partlyland", region="Europe")
+    MembershipFactory(member=member, body=m.Jurisdiction.objects.get(code="EU"), since=dt.date(2004, 5, 1))
+    return member
+
+
 DOMAINS = ["data-security", "road-safety", "cross-border-data-transfer"]
 
 
@@ -63,14 +73,14 @@ def test_a_domain_is_claimed_only_with_a_published_rule_or_a_note_saying_what_wa
     assert len(claimed) > 60
 
 
-def test_coverage_tells_researched_from_partly_covered_from_not_covered():
+def test_coverage_tells_researched_from_partly_covered_from_not_covered(partly):
     on = dt.date(2026, 11, 29)
     places = list(m.Jurisdiction.objects.filter(code__in=["DE", PARTLY, "NP", "US-CA"]).select_related("parent"))
     found = {j.code: coverage_of(places, on)[j.pk] for j in places}
     germany = {d.domain.slug: d for d in found["DE"].domains}
     assert germany["data-security"].state is CoverageState.COVERED
     assert germany["data-security"].researched_on == RESEARCHED_ON
-    # Luxembourg's own law was not researched, only the EU's: partly covered, and it says so.
+    # Partlyland's own law was not researched, only the EU's: partly covered, and it says so.
     assert {d.state for d in found[PARTLY].domains} == {CoverageState.PARTIAL}
     assert [j.code for j in found[PARTLY].domains[0].missing] == [PARTLY]
     assert {d.state for d in found["NP"].domains} == {CoverageState.NOT_COVERED}
@@ -87,7 +97,7 @@ def test_uncovered_jurisdiction_pages_say_not_covered_yet(client, code):
     assert "0 rules apply" not in page and "No published rule binds here" not in page
 
 
-def test_germany_reads_its_real_counts_and_what_was_researched(client):
+def test_germany_reads_its_real_counts_and_what_was_researched(client, partly):
     response = client.get(reverse("regulations:jurisdiction-detail", args=["de"]))
     page = text(response)
     germany = m.Jurisdiction.objects.get(code="DE")
@@ -96,12 +106,12 @@ def test_germany_reads_its_real_counts_and_what_was_researched(client):
     assert response.context["rule_count"] == applying > 20
     assert f"{applying} rules reach Germany" in page
     assert "researched as of 25 November 2026" in page
-    # Luxembourg's own law was not researched: said, beside the EU rules that do apply.
-    luxembourg = text(client.get(reverse("regulations:jurisdiction-detail", args=[PARTLY.lower()])))
-    assert "GDPR" in luxembourg and "that of Luxembourg not covered yet" in luxembourg
+    # Partlyland's own law was not researched: said, beside the EU rules that do apply.
+    member = text(client.get(reverse("regulations:jurisdiction-detail", args=[partly.code.lower()])))
+    assert "GDPR" in member and "that of Partlyland not covered yet" in member
 
 
-def test_the_directory_lists_uncovered_countries_as_not_covered(client):
+def test_the_directory_lists_uncovered_countries_as_not_covered(client, partly):
     response = client.get(reverse("regulations:jurisdiction-list"))
     page = text(response)
     uncovered = {j.code for j in response.context["others"]}
@@ -133,9 +143,11 @@ def test_compare_says_not_covered_yet_in_uncovered_columns(client):
     assert NOT_COVERED in text(response)
 
 
-def test_firm_market_cells_say_not_covered_yet(client):
-    """A BYD market in Nepal, whose law is not researched, is not covered; Luxembourg only partly."""
-    MarketFactory(company=m.Company.objects.get(slug="byd"), jurisdiction=m.Jurisdiction.objects.get(code="NP"))
+def test_firm_market_cells_say_not_covered_yet(client, partly):
+    """A BYD market in Nepal, whose law is not researched, is not covered; one in Partlyland only partly."""
+    byd_firm = m.Company.objects.get(slug="byd")
+    MarketFactory(company=byd_firm, jurisdiction=m.Jurisdiction.objects.get(code="NP"))
+    MarketFactory(company=byd_firm, jurisdiction=partly)
     listing = client.get(reverse("regulations:company-list"))
     byd = next(c for c in listing.context["companies"] if c.slug == "byd")
     cells = {market.jurisdiction.code: readiness.coverage for market, readiness in byd.markets_with_readiness}
