@@ -7,6 +7,20 @@ from regulations.events import recent_legal_events
 from regulations.models import Company, Requirement, Rule
 from regulations.selectors import covered_jurisdictions, upcoming_deadlines
 
+INTERNATIONAL = "Unions and treaties"
+
+
+def by_region(jurisdictions) -> list[tuple[str, list]]:
+    """Jurisdictions under their continent; unions and treaty bodies, which have none, last."""
+    regions: dict[str, list] = {}
+    for jurisdiction in jurisdictions:
+        regions.setdefault(jurisdiction.region or "", []).append(jurisdiction)
+    return sorted(((region or INTERNATIONAL, members) for region, members in regions.items()), key=region_order)
+
+
+def region_order(group: tuple[str, list]) -> tuple[bool, str]:
+    return group[0] == INTERNATIONAL, group[0]
+
 
 def home(request):
     today = timezone.localdate()
@@ -17,9 +31,10 @@ def home(request):
             "rules": published.count(),
             "requirements": Requirement.objects.filter(rule__in=published).count(),
             "jurisdictions": len(jurisdictions),
-            "companies": Company.objects.count(),
+            # The made-up firm that carries the illustrative sample is not a firm we track.
+            "companies": Company.objects.filter(is_fictional=False).count(),
         },
-        "jurisdictions": jurisdictions,
+        "regions": by_region(jurisdictions),
         "deadlines": upcoming_deadlines(published, today, limit=10),
         "recent": recent_legal_events(published, today, limit=8),
         "today": today,

@@ -63,3 +63,27 @@ def test_everything_works_without_javascript(browser, live_url):
     expect(page).to_have_url(re.compile(r"applies_in=JP"))
     expect(page.locator("#results-heading")).to_contain_text("applying in Japan")
     context.close()
+
+
+def test_typing_a_date_sends_it_once_it_is_whole_and_keeps_the_focus(page, live_url):
+    """Issue 13, item 4: 01012027 typed into the day field is one request for 1 January 2027."""
+    page.goto(f"{live_url}/rules/")
+    sent = []
+    page.on("request", lambda request: sent.append(request.url) if request.resource_type in ("xhr", "fetch") else None)
+    field = page.locator("#id_on")
+    field.focus()
+    field.press_sequentially("01012027", delay=50)
+    page.wait_for_timeout(800)  # longer than any debounce: nothing may have been sent while typing
+
+    assert sent == []
+    expect(field).to_be_focused()
+    expect(field).to_have_value("2027-01-01")
+
+    for _ in range(4):  # Tab walks the field's own parts (month, day, year) before it leaves the field
+        if page.evaluate("document.activeElement.id") != "id_on":
+            break
+        page.keyboard.press("Tab")
+    expect(page).to_have_url(re.compile(r"on=2027-01-01"))
+    expect(page.locator("#results-heading")).to_contain_text("status on 1 January 2027")
+    assert len(sent) == 1 and "on=2027-01-01" in sent[0]
+    expect(page.locator("#id_on")).to_have_value("2027-01-01")

@@ -1,0 +1,43 @@
+/* Date fields of the filter forms send a whole date, once, never a keystroke's worth.
+ *
+ * Chromium fires "change" on an <input type="date"> as soon as its segments make any valid
+ * date, so typing 01012027 would first send 0002-01-01 and re-render the form under the
+ * typist. While the field has focus its change events stop here (capture phase, before the
+ * form's htmx listener); leaving the field sends the date once, if it changed and its year
+ * is complete. Enter submits the form as usual.
+ */
+(function () {
+  "use strict";
+
+  function isDate(element) {
+    return element instanceof HTMLInputElement && element.type === "date";
+  }
+
+  function complete(value) {
+    return value === "" || /^[1-9]\d{3}-\d{2}-\d{2}$/.test(value);
+  }
+
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (isDate(field) && field === document.activeElement && !field.kbSending) {
+      event.stopPropagation();
+    }
+  }, true);
+
+  document.addEventListener("focusin", function (event) {
+    if (isDate(event.target)) {
+      event.target.kbSent = event.target.value;
+    }
+  }, true);
+
+  document.addEventListener("focusout", function (event) {
+    var field = event.target;
+    if (!isDate(field) || field.value === field.kbSent || !complete(field.value)) {
+      return;
+    }
+    field.kbSent = field.value;
+    field.kbSending = true;
+    field.dispatchEvent(new Event("change", { bubbles: true }));
+    field.kbSending = false;
+  }, true);
+})();
