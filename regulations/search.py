@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest
@@ -22,6 +22,9 @@ from .models import Requirement
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 TRIGRAM_THRESHOLD = 0.45
+SUGGESTIONS = 3
+SUGGESTION_SIMILARITY = 0.2  # trigram similarity: "gdrp" is 0.25 from "GDPR"
+SUGGESTION_CUTOFF = 0.6  # difflib's ratio on SQLite: "gdrp" is 0.75 from "gdpr"
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -125,3 +128,26 @@ def fallback_search(queryset: QuerySet, query: str) -> QuerySet:
         )
         every_term &= named | titled | cited | summarised | Q(in_requirements)
     return queryset.annotate(search_rank=rank).filter(condition | every_term)
+
+
+def nearest_names(queryset: QuerySet, query: str) -> list[str]:
+    """The rule names of ``queryset`` closest to a search that found nothing: its "did you mean".
+
+    On PostgreSQL the trigram similarity of the short name (indexed); on SQLite difflib's
+    ratio over the distinct short names.
+    """
+    query = " ".join(query.split())[:MAX_QUERY_LENGTH]
+    named = queryset.exclude(short_name="")
+    if not query:
+        return []
+    if connection.vendor == "postgresql":
+        closest = (
+            named.annotate(closeness=TrigramSimilarity("short_name", query))
+            .filter(closeness__gte=SUGGESTION_SIMILARITY)
+            .order_by("-closeness", "short_name")
+            .values_list("short_name", flat=True)
+        )
+        return list(dict.fromkeys(closest[: SUGGESTIONS * 4]))[:SUGGESTIONS]
+    names = {name.lower(): name for name in named.values_list("short_name", flat=True).distinct()}
+    close = difflib.get_close_matches(query.lower(), list(names), n=SUGGESTIONS, cutoff=SUGGESTION_CUTOFF)
+    return [names[name] for name in close]

@@ -228,3 +228,25 @@ def test_today_is_the_default_day(client):
     response = client.get(URL, {"q": rule.title})
     assert rule.slug in slugs(response)
     assert "Adopted, not yet applicable" in response.content.decode()
+
+
+def test_a_search_that_finds_nothing_says_what_was_searched_and_the_nearest_names(client):
+    """Issue 13, item 2: "gdrp" is an answer: nothing, did you mean GDPR, and how to widen."""
+    response = client.get(URL, {"q": "gdrp", "applies_in": "de"})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 0
+    assert response.context["suggestions"][0] == "GDPR"
+    page = response.content.decode()
+    assert "No published rule matches “gdrp” with these filters" in page
+    assert re.search(r'Did you mean <a href="\?[^"]*\bq=GDPR\b[^"]*">GDPR</a>', page)
+    assert "search every rule for “gdrp”" in page and "drop the search, keep the filters" in page
+    follow = client.get(URL, {"q": response.context["suggestions"][0], "applies_in": "de"})
+    assert slugs(follow)[0] == "eu-gdpr"
+
+
+def test_a_filter_that_finds_nothing_says_so_and_how_to_widen(client):
+    response = client.get(URL, {"jurisdiction": "af"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "No published rule matches these filters" in page and "untick a filter" in page
+    assert not response.context["suggestions"] and "Did you mean" not in page

@@ -15,9 +15,12 @@ from regulations.facets import rule_facets
 from regulations.filters import RuleFilter
 from regulations.models import CurationState, Jurisdiction, Requirement, Rule, legal_status_expression
 from regulations.places import coverage
+from regulations.search import nearest_names
 from regulations.views.exports import site_of
 
 PAGE_SIZE = 25
+# Parameters that never narrow the list: the search itself, the page, the export format, the day.
+UNFILTERING = {"q", "page", "format", "on", "sort"}
 
 
 def paginate(queryset, number: str):
@@ -97,7 +100,20 @@ def rule_list(request):
     for rule in page:
         rule.verdicts = verdicts[rule.pk]
     context |= {"page": page, "coverage_gaps": coverage_gaps(filterset)}
+    if not page.paginator.count:
+        context |= nothing_found(request, filterset)
     return render_browser(request, "regulations/rules/list.html", context, status=200)
+
+
+def nothing_found(request, filterset: RuleFilter) -> dict:
+    """What an empty list says: what was searched, the nearest rule names, and how to widen it."""
+    searched = filterset.form.cleaned_data.get("q") or ""
+    narrowing = [key for key, values in request.GET.lists() if key not in UNFILTERING and any(values)]
+    return {
+        "searched": searched,
+        "suggestions": nearest_names(Rule.objects.published(), searched),
+        "narrowing": narrowing,
+    }
 
 
 def rule_detail(request, slug: str):

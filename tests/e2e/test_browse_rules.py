@@ -87,3 +87,25 @@ def test_typing_a_date_sends_it_once_it_is_whole_and_keeps_the_focus(page, live_
     expect(page.locator("#results-heading")).to_contain_text("status on 1 January 2027")
     assert len(sent) == 1 and "on=2027-01-01" in sent[0]
     expect(page.locator("#id_on")).to_have_value("2027-01-01")
+
+
+def test_a_search_that_finds_nothing_answers_and_offers_the_nearest_name(page, live_url):
+    """Issue 13, item 2: a misspelt search gets a count, a message and a way on, never a blank pane."""
+    page.goto(f"{live_url}/rules/")
+    page.locator("#id_q").fill("gdrp")
+
+    nothing = page.locator(".kb-nothing")
+    expect(nothing).to_contain_text("No published rule matches “gdrp”")
+    expect(page.locator("#results-heading")).to_contain_text("0 rules")
+    nothing.get_by_role("link", name="GDPR", exact=True).click()
+
+    expect(page).to_have_url(re.compile(r"q=GDPR"))
+    expect(page.locator(".kb-result").first.get_by_role("heading")).to_have_text("GDPR")
+
+
+def test_a_filter_that_finds_nothing_says_how_to_widen_it(page, live_url):
+    page.goto(f"{live_url}/rules/?jurisdiction=af")
+    nothing = page.locator(".kb-nothing")
+    expect(nothing).to_contain_text("No published rule matches these filters")
+    nothing.get_by_role("link", name="start again").click()
+    expect(page.locator(".kb-result").first).to_be_visible()
