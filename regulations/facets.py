@@ -8,12 +8,13 @@ whatever the number of rules.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count, Q
 from django.utils.formats import date_format
 
 from .filters import SAE_LEVELS, RuleFilter
-from .models import CurationState, Instrument, Jurisdiction, LegalStatus, Topic, legal_status_expression
+from .models import CurationState, Instrument, Jurisdiction, LegalStatus, Market, Topic, legal_status_expression
 from .places import applicable_counts
 
 
@@ -26,12 +27,36 @@ class Option:
     depth: int = 0
 
 
+# A flat facet longer than this shows its most-used options (and any ticked) and folds the
+# rest under "More"; a tree (topics) is always shown whole, so that no domain is ever hidden.
+SHOWN = 10
+
+
 @dataclass
 class Facet:
     name: str
     label: str
     options: list[Option] = field(default_factory=list)
     note: str = ""
+    # How much each option is used beyond its count (the "Applies in" places: how many firms sell there).
+    usage: dict[str, int] = field(default_factory=dict)
+
+    @cached_property
+    def leading(self) -> list[Option]:
+        if len(self.options) <= SHOWN + 2 or any(option.depth for option in self.options):
+            return self.options
+        ticked = sum(option.selected for option in self.options)
+        ranked = sorted(
+            self.options,
+            key=lambda option: (not option.selected, -self.usage.get(option.value, 0), -option.count, option.label),
+        )
+        kept = {id(option) for option in ranked[: max(SHOWN, ticked)]}
+        return [option for option in self.options if id(option) in kept]
+
+    @property
+    def more(self) -> list[Option]:
+        shown = {id(option) for option in self.leading}
+        return [option for option in self.options if id(option) not in shown]
 
 
 def chosen(filterset: RuleFilter, name: str) -> set[str]:
@@ -61,7 +86,17 @@ def applies_in_facet(filterset: RuleFilter) -> Facet:
         if counts[j.pk] or j.code in selected
     ]
     options.sort(key=lambda option: not option.selected)
-    return Facet("applies_in", "Applies in", options)
+    return Facet("applies_in", "Applies in", options, note="the firms' main markets first", usage=firms_per_market())
+
+
+def firms_per_market() -> dict[str, int]:
+    """How many real firms sell in, test in or plan each market: the places the facet shows first."""
+    rows = (
+        Market.objects.filter(company__is_fictional=False)
+        .values("jurisdiction__code")
+        .annotate(firms=Count("company", distinct=True))
+    )
+    return {row["jurisdiction__code"]: row["firms"] for row in rows}
 
 
 def jurisdiction_facet(filterset: RuleFilter) -> Facet:

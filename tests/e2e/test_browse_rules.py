@@ -58,6 +58,7 @@ def test_everything_works_without_javascript(browser, live_url):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_url}/rules/")
+    page.locator(".kb-facet", has_text="Applies in").locator("summary").click()  # <details> needs no script
     page.locator("#f-applies_in-jp").check()
     page.get_by_role("button", name="Apply filters").click()
     expect(page).to_have_url(re.compile(r"applies_in=JP"))
@@ -109,3 +110,26 @@ def test_a_filter_that_finds_nothing_says_how_to_widen_it(page, live_url):
     expect(nothing).to_contain_text("No published rule matches these filters")
     nothing.get_by_role("link", name="start again").click()
     expect(page.locator(".kb-result").first).to_be_visible()
+
+
+def test_every_domain_is_in_view_and_further_places_unfold(page, live_url):
+    """Issue 13, item 3: no facet hides options in an inner scroll box; long lists fold under "more"."""
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_url}/rules/")
+    for domain in ("data-security", "road-safety", "cross-border-data-transfer"):
+        expect(page.locator(f"#f-topic-{domain}")).to_be_visible()
+    clipped = page.evaluate(
+        "[...document.querySelectorAll('.kb-facet-options')].filter(e => e.scrollHeight > e.clientHeight + 1).length"
+    )
+    assert clipped == 0
+
+    places = page.locator(".kb-facet", has_text="Applies in")
+    folded = places.locator("details .form-check-input").first
+    value = folded.get_attribute("value")
+    expect(folded).to_be_hidden()
+    places.locator("summary").click()
+    expect(folded).to_be_visible()
+    folded.check()
+    expect(page).to_have_url(re.compile(rf"applies_in={value}"))
+    expect(page.locator(f"#f-applies_in-{value.lower()}")).to_be_checked()
+    expect(page.locator(f"#f-applies_in-{value.lower()}")).to_be_visible()  # a ticked place is always shown
