@@ -77,6 +77,7 @@ def rule_list(request):
         "all_jurisdictions": Jurisdiction.objects.places().only("code", "name"),
         "page": None,
         "page_error": "",
+        "narrowing_count": len(narrowing(request)),
     }
     export = request.GET.get("format")
     if export and export not in WRITERS:
@@ -105,14 +106,18 @@ def rule_list(request):
     return render_browser(request, "regulations/rules/list.html", context, status=200)
 
 
+def narrowing(request) -> list[str]:
+    """The values chosen in the filters that narrow the list (not the search, page or day)."""
+    return [value for key, values in request.GET.lists() if key not in UNFILTERING for value in values if value]
+
+
 def nothing_found(request, filterset: RuleFilter) -> dict:
     """What an empty list says: what was searched, the nearest rule names, and how to widen it."""
     searched = filterset.form.cleaned_data.get("q") or ""
-    narrowing = [key for key, values in request.GET.lists() if key not in UNFILTERING and any(values)]
     return {
         "searched": searched,
         "suggestions": nearest_names(Rule.objects.published(), searched),
-        "narrowing": narrowing,
+        "narrowing": narrowing(request),
     }
 
 

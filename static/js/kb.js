@@ -40,4 +40,27 @@
     field.dispatchEvent(new Event("change", { bubbles: true }));
     field.kbSending = false;
   }, true);
+
+  /* Phones: the rule list's filters fold behind a "Filters" button, so the answer comes
+   * first. Without script they simply stay open; across an htmx swap they stay as they were. */
+  var filtersOpen = false;
+
+  function foldFilters() {
+    var filters = document.getElementById("kb-filters");
+    var toggle = document.querySelector(".kb-filters-toggle");
+    if (!filters || !toggle) {
+      return;
+    }
+    filters.classList.add("collapse");
+    filters.classList.toggle("show", filtersOpen);
+    toggle.classList.remove("d-none");
+    toggle.setAttribute("aria-expanded", filtersOpen ? "true" : "false");
+  }
+
+  document.addEventListener("DOMContentLoaded", foldFilters);
+  document.addEventListener("htmx:beforeSwap", function () {
+    var filters = document.getElementById("kb-filters");
+    filtersOpen = Boolean(filters && filters.classList.contains("show"));
+  });
+  document.addEventListener("htmx:afterSwap", foldFilters);
 })();
