@@ -89,35 +89,42 @@ def heat(share: float) -> str:
 
 
 @register.simple_tag
-def trend_svg(trend, width: int = 120, height: int = 32):
-    """A small server-drawn line of a firm's met share by month (0-100%), described for screen readers."""
+def trend_svg(trend, width: int = 150, height: int = 40):
+    """A small server-drawn line of a firm's met share by month, with its scale (0 and 100%), and its
+    first and last values and months written beside it: readable without the picture."""
     if not trend.points:
         return format_html('<span class="small text-body-secondary">{}</span>', "no dated assessments")
-    count = len(trend.points)
-    step = width / max(count - 1, 1)
-    shares = [share for _, share in trend.points]
-    points = " ".join(f"{i * step:.1f},{height - 2 - share * (height - 4):.1f}" for i, share in enumerate(shares))
+    count, left, top, bottom = len(trend.points), 30, 4, height - 4
+    step = (width - left) / max(count - 1, 1)
+    points = " ".join(
+        f"{left + i * step:.1f},{bottom - share * (bottom - top):.1f}" for i, (_, share) in enumerate(trend.points)
+    )
     first, last = trend.points[0], trend.points[-1]
     label = (
-        f"Share met rose from {first[1]:.0%} in {first[0]:%B %Y} to {last[1]:.0%} in {last[0]:%B %Y}"
+        f"Share met went from {first[1]:.0%} in {first[0]:%B %Y} to {last[1]:.0%} in {last[0]:%B %Y}"
         if count > 1
         else f"{last[1]:.0%} met in {last[0]:%B %Y}"
     )
+    text = f"{first[1]:.0%} ({first[0]:%b %Y}) → {last[1]:.0%} ({last[0]:%b %Y})" if count > 1 else label
     return format_html(
-        '<svg class="kb-trend" width="{}" height="{}" viewBox="0 0 {} {}" role="img" aria-label="{}">'
-        "<title>{}</title>"
-        '<line x1="0" y1="{}" x2="{}" y2="{}" class="kb-trend-axis"/>'
-        '<polyline points="{}" class="kb-trend-line"/></svg>',
-        width,
-        height,
-        width,
-        height,
-        label,
-        label,
-        height - 2,
-        width,
-        height - 2,
-        points,
+        '<svg class="kb-trend" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-label="{label}">'
+        "<title>{label}</title>"
+        '<text x="0" y="{ty}" font-size="9" class="kb-trend-scale">100%</text>'
+        '<text x="0" y="{by}" font-size="9" class="kb-trend-scale">0%</text>'
+        '<line x1="{left}" y1="{top}" x2="{w}" y2="{top}" class="kb-trend-grid"/>'
+        '<line x1="{left}" y1="{bottom}" x2="{w}" y2="{bottom}" class="kb-trend-axis"/>'
+        '<polyline points="{points}" class="kb-trend-line"/></svg>'
+        '<span class="d-block small text-body-secondary kb-trend-text" aria-hidden="true">{text}</span>',
+        w=width,
+        h=height,
+        label=label,
+        ty=top + 7,
+        by=bottom,
+        left=left,
+        top=top,
+        bottom=bottom,
+        points=points,
+        text=text,
     )
 
 

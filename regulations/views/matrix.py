@@ -13,6 +13,15 @@ from regulations.models import Company, Jurisdiction, Topic
 from regulations.readiness import readiness_by_market, readiness_by_topic, trends, with_coverage
 
 DEFAULT_COLUMNS = 8
+# The legend of the heat map's colour bands (the ``heat`` filter's five bands of the met share).
+HEAT_BANDS = [
+    ("kb-heat-0", "under 20% met"),
+    ("kb-heat-1", "20-39% met"),
+    ("kb-heat-2", "40-59% met"),
+    ("kb-heat-3", "60-79% met"),
+    ("kb-heat-4", "80% met or more"),
+    ("kb-heat-none", "no figure: not a market, not assessed, or not covered yet"),
+]
 
 
 def default_columns(companies) -> list[Jurisdiction]:
@@ -43,18 +52,22 @@ def readiness_matrix(request):
         cells = readiness_by_market(companies, columns, on, staff=staff)
         with_coverage(cells, coverage_of(columns, on))
         in_market = {(c.pk, j.pk): j in markets[c.pk] for c in companies for j in columns}
-    firm_trends = trends(companies, markets, on, staff=staff)
+    # A firm with no market in any column would fill a row with "not a market": left out, and said so.
+    shown = [company for company in companies if any(in_market[(company.pk, col.pk)] for col in columns)]
+    firm_trends = trends(shown, markets, on, staff=staff)
     context |= {
         "on": on,
         "view": view,
         "columns": columns,
+        "left_out": len(companies) - len(shown),
+        "bands": HEAT_BANDS,
         "rows": [
             (
                 company,
                 firm_trends[company.pk],
                 [(cells[(company.pk, col.pk)], in_market[(company.pk, col.pk)]) for col in columns],
             )
-            for company in companies
+            for company in shown
         ],
     }
     return render(request, "regulations/readiness/matrix.html", context)

@@ -34,3 +34,27 @@ def test_readiness_matrix_is_a_heat_map_with_text(page, live_url):
     page.select_option("#id_j", "DE")
     page.get_by_role("button", name="Show").click()
     expect(page.locator("caption")).to_contain_text("Firms by topic in Germany")
+
+
+def test_the_matrix_shows_only_firms_in_its_markets_with_a_legend_sticky_headers_and_a_readable_trend(page, live_url):
+    """Issue 13, item 7: no rows of "not a market", a legend, headers that stay, a trend with its values."""
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_url}/readiness/?j=cn&j=de&j=fr")
+    matrix = page.locator("table.kb-matrix")
+    for row in matrix.locator("tbody tr").all():
+        cells = row.locator("td").all_inner_texts()[1:]
+        assert any(cell.strip() != "not a market" for cell in cells), row.inner_text()
+    expect(page.locator(".kb-legend")).to_contain_text("80% met or more")
+    expect(page.get_by_text("left out; add a column to see more")).to_be_visible()
+
+    region = page.get_by_role("region", name="Readiness matrix")
+    header = matrix.locator("thead th").nth(2)
+    before = header.bounding_box()["y"]
+    region.evaluate("element => element.scrollBy(0, 400)")
+    assert abs(header.bounding_box()["y"] - before) < 2  # the column headings stay in view
+
+    sample = matrix.locator("tr", has=page.get_by_role("link", name="Example Motors (fictional)"))
+    expect(sample.locator(".kb-trend-text")).to_contain_text("→")
+    expect(sample.locator("svg.kb-trend")).to_contain_text("100%")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0  # nothing cut off at the right of a 1366 px screen
