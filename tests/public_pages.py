@@ -6,6 +6,7 @@ PUBLIC_PAGES = [
     "/rules/?applies_in=de&level=2&in_force_on=2027-01-01",
     "/rules/?q=cyber+secruity",
     "/rules/?applies_in=xx",
+    "/rules/?q=gdrp",
     "/rules/eu-gdpr/",
     "/rules/un-r155/",
     "/rules/cn-auto-data-provisions/",

@@ -40,3 +40,27 @@ def test_the_checklist_prints_without_the_builder(page, live_url):
     expect(page.locator("#checklist-heading")).to_be_visible()
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
+
+
+def test_a_long_preview_has_contents_aligned_columns_and_rules_that_fold(page, live_url):
+    """Issue 13, item 5: a two-market checklist can be found in, read down and folded."""
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_url}/checklist/?applies_in=de&applies_in=fr")
+    contents = page.get_by_role("navigation", name="Contents")
+    expect(contents.get_by_role("link", name="France", exact=True)).to_be_visible()
+
+    rules = page.locator("details.kb-checklist-rule")
+    assert rules.count() > 10
+    last = rules.last
+    target = last.get_attribute("id")
+    contents.locator(f"a[href='#{target}']").click()
+    expect(page).to_have_url(re.compile(rf"#{target}$"))
+    expect(last.locator("summary")).to_be_in_viewport()
+
+    columns = [table.locator("thead th").nth(1).bounding_box() for table in (rules.first, last)]
+    assert abs(columns[0]["x"] - columns[1]["x"]) < 1 and abs(columns[0]["width"] - columns[1]["width"]) < 1
+
+    first_table = rules.first.locator("table")
+    expect(first_table).to_be_visible()
+    rules.first.locator("summary").click()
+    expect(first_table).to_be_hidden()
