@@ -151,6 +151,7 @@ class RelationInline(ReviewedInlineMixin, PrefetchedAutocompleteInlineMixin, adm
     fields = ["kind", "to_rule", "applies_from", "note"]
     autocomplete_fields = ["to_rule"]
     verbose_name = "relation to another rule"
+    verbose_name_plural = "relations to other rules"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("from_rule", "to_rule")
@@ -182,12 +183,12 @@ class RuleAdmin(RuleImportMixin, ReviewedContentMixin, HistoryAdmin):
     form = RuleForm
     list_display = [
         "__str__",
-        "citation",
+        "state",
         "jurisdiction_code",
+        "citation",
         "instrument",
         "applies_from",
         "applies_until",
-        "state",
         "last_reviewed_on",
         "last_reviewed_by",
         "updated_at",
