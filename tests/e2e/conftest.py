@@ -15,7 +15,7 @@ import dj_database_url
 import psycopg
 import pytest
 from django.conf import settings
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from tests.servers import gunicorn, server_environment, status_of
 
@@ -142,6 +142,18 @@ def page(browser, request, csp_violations):
         page.screenshot(path=RESULTS / f"{request.node.name}.png", full_page=True)
     context.close()
     assert csp_violations == [], "the pages broke their Content-Security-Policy"
+
+
+@pytest.fixture
+def admin_page(page, live_url, admin_login):
+    """The page, signed in to the admin as the e2e superuser."""
+    username, password = admin_login
+    page.goto(f"{live_url}/admin/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#user-tools")).to_contain_text(username)
+    return page
 
 
 def is_csp_report(text: str) -> bool:

@@ -5,22 +5,13 @@ from playwright.sync_api import expect
 WIDE = {"width": 1366, "height": 900}
 
 
-def sign_in(page, live_url, admin_login):
-    username, password = admin_login
-    page.goto(f"{live_url}/admin/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator("#user-tools")).to_contain_text(username)
-
-
 def overflow(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
-def test_the_rule_list_and_change_form_fit_the_screen_with_whole_titles_and_right_plurals(page, live_url, admin_login):
+def test_the_rule_list_and_change_form_fit_the_screen_with_whole_titles_and_right_plurals(admin_page, live_url):
+    page = admin_page
     page.set_viewport_size(WIDE)
-    sign_in(page, live_url, admin_login)
     page.goto(f"{live_url}/admin/regulations/rule/")
     assert overflow(page) <= 0
     expect(page.locator("#result_list thead th", has_text="State")).to_be_in_viewport()

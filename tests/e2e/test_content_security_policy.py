@@ -26,14 +26,8 @@ def test_pages_run_under_the_policy_and_a_violation_is_caught(page, live_url, cs
     csp_violations.clear()  # the one this test provoked on purpose
 
 
-def test_the_admin_works_under_the_policy(page, live_url, admin_login):
-    username, password = admin_login
-    page.goto(f"{live_url}/admin/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator("#user-tools")).to_contain_text(username)
-
+def test_the_admin_works_under_the_policy(admin_page, live_url):
+    page = admin_page
     page.goto(f"{live_url}/admin/regulations/rule/?q=R155")
     page.locator("#result_list tbody tr th a").first.click()
     expect(page.locator("#rule_form")).to_be_visible()
