@@ -5,10 +5,12 @@ from django.contrib import admin
 
 from regulations.models import Authority, Coverage, Jurisdiction, Membership, RegulationApplication, Topic
 
+from .filters import ValuesFilter
+from .inlines import LabelledTabularInline
 from .widgets import HttpsUrlMixin, PrefetchedAutocompleteInlineMixin
 
 
-class MembershipInline(HttpsUrlMixin, PrefetchedAutocompleteInlineMixin, admin.TabularInline):
+class MembershipInline(HttpsUrlMixin, PrefetchedAutocompleteInlineMixin, LabelledTabularInline):
     model = Membership
     fk_name = "member"
     extra = 0
@@ -22,7 +24,7 @@ class MembershipInline(HttpsUrlMixin, PrefetchedAutocompleteInlineMixin, admin.T
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "original_name", "kind", "parent", "region"]
-    list_filter = ["kind", "region"]
+    list_filter = ["kind", ("region", ValuesFilter)]
     search_fields = ["code", "name", "original_name"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]

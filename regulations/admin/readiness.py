@@ -5,11 +5,12 @@ from django.contrib import admin
 from regulations.models import Assessment, Company, Market, PublicRecord, RequirementMapping
 
 from .history import HistoryAdmin
+from .inlines import LabelledTabularInline
 from .locking import RevisionForm
 from .widgets import HttpsUrlMixin, PrefetchedAutocompleteInlineMixin, https_url_fields
 
 
-class MarketInline(PrefetchedAutocompleteInlineMixin, admin.TabularInline):
+class MarketInline(PrefetchedAutocompleteInlineMixin, LabelledTabularInline):
     model = Market
     extra = 0
     fields = ["jurisdiction", "status", "since"]

@@ -32,8 +32,10 @@ from regulations.services import (
 )
 from regulations.views.exports import site_of
 
+from .filters import ValuesFilter
 from .history import HistoryAdmin
 from .imports import RequirementImportMixin, RuleImportMixin, SourceImportMixin
+from .inlines import LabelledTabularInline
 from .locking import RevisionForm
 from .widgets import HttpsUrlMixin, PrefetchedAutocompleteInlineMixin
 
@@ -122,13 +124,13 @@ class RequirementInline(ReviewedInlineMixin, PrefetchedAutocompleteInlineMixin, 
         return super().get_queryset(request).select_related("rule").prefetch_related("topics")
 
 
-class SourceInline(ReviewedInlineMixin, HttpsUrlMixin, admin.TabularInline):
+class SourceInline(ReviewedInlineMixin, HttpsUrlMixin, LabelledTabularInline):
     model = Source
     extra = 0
     fields = ["url", "title", "publisher", "language", "official", "accessed_on", "order"]
 
 
-class MilestoneInline(ReviewedInlineMixin, HttpsUrlMixin, PrefetchedAutocompleteInlineMixin, admin.TabularInline):
+class MilestoneInline(ReviewedInlineMixin, HttpsUrlMixin, PrefetchedAutocompleteInlineMixin, LabelledTabularInline):
     model = Milestone
     extra = 0
     fields = ["key", "kind", "date", "jurisdiction", "requirement", "source_url", "note"]
@@ -144,7 +146,7 @@ class MilestoneInline(ReviewedInlineMixin, HttpsUrlMixin, PrefetchedAutocomplete
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class RelationInline(ReviewedInlineMixin, PrefetchedAutocompleteInlineMixin, admin.TabularInline):
+class RelationInline(ReviewedInlineMixin, PrefetchedAutocompleteInlineMixin, LabelledTabularInline):
     model = RuleRelation
     fk_name = "from_rule"
     extra = 0
@@ -380,7 +382,7 @@ class SourceAdmin(SourceImportMixin, ReviewedContentMixin, HttpsUrlMixin, Histor
     rule_attribute = "rule"
     guarded_fields = ("rule",)
     list_display = ["__str__", "rule", "publisher", "language", "official", "accessed_on"]
-    list_filter = ["official", "language"]
+    list_filter = ["official", ("language", ValuesFilter)]
     search_fields = ["url", "title", "publisher", "rule__title", "rule__short_name"]
     list_select_related = ["rule"]
     autocomplete_fields = ["rule"]
