@@ -2,8 +2,10 @@
 
 import datetime as dt
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -36,3 +38,11 @@ class PendingImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.model}, {self.row_count} rows)"
+
+    @property
+    def model_options(self):
+        return apps.get_model(self.model)._meta
+
+    def import_url(self) -> str:
+        """The model's import page in the admin, where the file can be uploaded again."""
+        return reverse(f"admin:{self.model_options.app_label}_{self.model_options.model_name}_import")
