@@ -15,6 +15,7 @@ from functools import wraps
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.http import HttpResponseBadRequest
+from django.urls import path
 
 DATE_PART = re.compile(r"__(year|month|day)$")
 DATE_PART_VALUE = re.compile(r"[0-9]{1,4}")
@@ -48,8 +49,23 @@ def refuse_bad_queries(view):
 
 
 class CurationSite(admin.AdminSite):
+    """The admin site; its index is the curators' start page (regulations/admin/start_page.py)."""
+
+    index_template = "admin/start_page.html"
+
     def admin_view(self, view, cacheable=False):
         return super().admin_view(refuse_bad_queries(view), cacheable)
+
+    def index(self, request, extra_context=None):
+        from regulations.admin.start_page import start_page_context  # the admin modules load after the site
+
+        return super().index(request, start_page_context(request) | (extra_context or {}))
+
+    def get_urls(self):
+        from regulations.admin.start_page import discard_import
+
+        discard = path("imports/<str:upload>/discard/", self.admin_view(discard_import), name="discard_import")
+        return [discard, *super().get_urls()]
 
 
 class CurationAdminConfig(AdminConfig):

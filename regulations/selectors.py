@@ -5,9 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from .models import Coverage, CurationState, Jurisdiction, Milestone, Requirement, Rule, Topic
+from .models import (
+    Coverage,
+    CurationState,
+    Jurisdiction,
+    Milestone,
+    Requirement,
+    Rule,
+    RuleTransition,
+    Source,
+    Topic,
+)
 
 HORIZON_MONTHS = 24
 
@@ -141,6 +152,77 @@ def researched_jurisdictions() -> QuerySet:
 QUEUE_LIMIT = 50
 
 
+@dataclass
+class WorkList:
+    """A curator's list: the first ``len(items)`` of ``count``, so a page can say how many it leaves out."""
+
+    items: list
+    count: int
+
+    @classmethod
+    def of(cls, queryset: QuerySet, limit: int) -> WorkList:
+        """Two queries whatever the size: the first ``limit`` rows and the full count."""
+        return cls(list(queryset[:limit]), queryset.count())
+
+
+def rules_in_review() -> QuerySet:
+    """Rules in review, oldest first, each able to say what it lacks to be published.
+
+    Oldest by when the rule last entered review (its latest transition to review); a rule loaded
+    in review has no transition, so for it the time it was last changed stands in. Each carries
+    ``official_source_count`` (a subquery, so ``publication_problems`` needs no query per rule).
+    """
+    entered = RuleTransition.objects.filter(rule=OuterRef("pk"), to_state=CurationState.IN_REVIEW)
+    official = Source.objects.filter(rule=OuterRef("pk"), official=True).order_by().values("rule")
+    return (
+        Rule.objects.filter(state=CurationState.IN_REVIEW)
+        .select_related("jurisdiction")
+        .annotate(
+            in_review_since=Coalesce(Subquery(entered.order_by("-at").values("at")[:1]), F("updated_at")),
+            official_source_count=Coalesce(Subquery(official.annotate(n=Count("pk")).values("n")), 0),
+        )
+        .order_by("in_review_since", "slug")
+        .only("slug", "title", "short_name", "citation", "applies_from", "instrument", "jurisdiction__code")
+    )
+
+
+def rules_due_for_review(today: dt.date) -> QuerySet:
+    """Published rules not checked against the official source for six months, never-checked first."""
+    return (
+        Rule.objects.due_for_review(today)
+        .select_related("jurisdiction")
+        .order_by(F("last_reviewed_on").asc(nulls_first=True), "slug")
+        .only("slug", "title", "short_name", "last_reviewed_on", "last_reviewed_by", "jurisdiction__code")
+    )
+
+
+def rules_with_open_questions() -> QuerySet:
+    """Rules with an open question: in review or a draft, or with internal notes (which say what is open)."""
+    return (
+        Rule.objects.filter(~Q(state=CurationState.PUBLISHED) | ~Q(internal_notes=""))
+        .select_related("jurisdiction")
+        .only("slug", "title", "short_name", "state", "internal_notes", "updated_at", "jurisdiction__code")
+    )
+
+
+def unconfirmed_references() -> QuerySet:
+    """Requirements of published rules whose clause reference is still to confirm, in code order."""
+    unconfirmed = Requirement.objects.filter(reference_checked=False, rule__state=CurationState.PUBLISHED)
+    return (
+        unconfirmed.select_related("rule__jurisdiction")
+        .order_by("rule__jurisdiction__code", "rule__slug", "order")
+        .only(
+            "key",
+            "reference",
+            "internal_note",
+            "rule__slug",
+            "rule__short_name",
+            "rule__title",
+            "rule__jurisdiction__code",
+        )
+    )
+
+
 def curation_queue(today: dt.date) -> dict:
     """The curators' work list, each part counted in full and listed up to ``QUEUE_LIMIT``, oldest first.
 
@@ -148,29 +230,15 @@ def curation_queue(today: dt.date) -> dict:
     - rules with an open question: in review or a draft, or with internal notes;
     - requirements of published rules whose clause reference is still to confirm.
     """
-    stale = Rule.objects.due_for_review(today).select_related("jurisdiction")
-    stale = stale.order_by("last_reviewed_on", "slug").only(
-        "slug", "title", "short_name", "last_reviewed_on", "last_reviewed_by", "jurisdiction__code"
-    )
-    open_rules = Rule.objects.filter(~Q(state=CurationState.PUBLISHED) | ~Q(internal_notes="")).select_related(
-        "jurisdiction"
-    )
-    open_rules = open_rules.order_by("state", "jurisdiction__code", "slug").only(
-        "slug", "title", "short_name", "state", "internal_notes", "jurisdiction__code"
-    )
-    unconfirmed = Requirement.objects.filter(reference_checked=False, rule__state=CurationState.PUBLISHED)
-    unconfirmed = unconfirmed.select_related("rule__jurisdiction").order_by(
-        "rule__jurisdiction__code", "rule__slug", "order"
-    )
-    unconfirmed = unconfirmed.only(
-        "key", "reference", "internal_note", "rule__slug", "rule__short_name", "rule__title", "rule__jurisdiction__code"
-    )
+    stale = WorkList.of(rules_due_for_review(today), QUEUE_LIMIT)
+    open_rules = WorkList.of(rules_with_open_questions().order_by("state", "jurisdiction__code", "slug"), QUEUE_LIMIT)
+    unconfirmed = WorkList.of(unconfirmed_references(), QUEUE_LIMIT)
     return {
-        "stale": list(stale[:QUEUE_LIMIT]),
-        "stale_count": stale.count(),
-        "open_rules": list(open_rules[:QUEUE_LIMIT]),
-        "open_count": open_rules.count(),
-        "unconfirmed": list(unconfirmed[:QUEUE_LIMIT]),
-        "unconfirmed_count": unconfirmed.count(),
+        "stale": stale.items,
+        "stale_count": stale.count,
+        "open_rules": open_rules.items,
+        "open_count": open_rules.count,
+        "unconfirmed": unconfirmed.items,
+        "unconfirmed_count": unconfirmed.count,
         "limit": QUEUE_LIMIT,
     }

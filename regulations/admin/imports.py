@@ -17,6 +17,7 @@ from import_export.admin import ImportMixin
 
 from regulations.importing.bulk import PREVIEW_ROWS
 from regulations.importing.formats import IMPORT_FORMATS
+from regulations.importing.pending import remember_pending_import
 from regulations.importing.resources import RequirementResource, RuleResource, SourceResource
 from regulations.importing.uploads import ImportUploads
 
@@ -75,8 +76,16 @@ class ImportAdminMixin(ImportMixin):
         """The preview; an upload that cannot be confirmed (its preview has errors) is not kept."""
         response = super().import_action(request, **kwargs)
         name = getattr(request.FILES.get("import_file"), "tmp_storage_name", None)
-        if name and not response.context_data.get("confirm_form"):
+        confirm_form = response.context_data.get("confirm_form")
+        if name and not confirm_form:
             ImportUploads(name=name).remove()
+        elif name:  # waits for its confirmation: the start page lists it (importing/pending.py)
+            remember_pending_import(
+                user=request.user,
+                model=self.model,
+                confirm_initial=confirm_form.initial,
+                row_count=response.context_data["result"].total_rows,
+            )
         return response
 
     @method_decorator(require_POST)

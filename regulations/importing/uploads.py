@@ -17,7 +17,10 @@ import time
 from pathlib import Path
 from uuid import uuid4
 
+from django.utils import timezone
 from import_export.tmp_storages import TempFolderStorage
+
+from regulations.models import PendingImport
 
 MAX_AGE = dt.timedelta(hours=24)
 NAME = re.compile(r"[0-9a-f]{32}")
@@ -33,7 +36,8 @@ def is_upload_name(name: str) -> bool:
 
 
 def purge_uploads(max_age: dt.timedelta = MAX_AGE) -> int:
-    """Remove the uploads older than ``max_age``; return how many."""
+    """Remove the uploads older than ``max_age``, and their records (pending.py); return how many files."""
+    PendingImport.objects.filter(created_at__lte=timezone.now() - max_age).delete()
     folder = uploads_folder()
     if not folder.is_dir():
         return 0
@@ -67,8 +71,10 @@ class ImportUploads(TempFolderStorage):
         return super().read()
 
     def remove(self) -> None:
+        """Remove the file and its record, if any (pending.py): confirmed, refused or discarded, it no longer waits."""
         if is_upload_name(self.name):
             Path(self.get_full_path()).unlink(missing_ok=True)
+            PendingImport.objects.filter(upload=self.name).delete()
 
     def get_full_path(self) -> str:
         return str(uploads_folder() / self.name)

@@ -1,4 +1,5 @@
 from .coverage import Coverage, Domain
+from .imports import PendingImport
 from .jurisdictions import (
     Authority,
     Jurisdiction,
@@ -60,6 +61,7 @@ __all__ = [
     "MembershipRole",
     "Milestone",
     "MilestoneKind",
+    "PendingImport",
     "PublicEffectiveStatus",
     "PublicRecord",
     "RecordKind",
