@@ -109,3 +109,11 @@ def content_admin_client(client, content_admin):
 @pytest.fixture
 def is_postgres():
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def content_copy(tmp_path):
+    """A copy of the reference content in a temporary folder, for a test to edit (tests/content_copy.py)."""
+    from tests.content_copy import ContentCopy
+
+    return ContentCopy(tmp_path / "fixtures")

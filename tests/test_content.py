@@ -1,10 +1,8 @@
 """The reference content in fixtures/ is valid, loads into an empty database, and loads idempotently."""
 
 import datetime as dt
-import shutil
 
 import pytest
-import yaml
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
@@ -138,44 +136,32 @@ def test_subdivisions_hang_under_their_country():
 
 
 @pytest.mark.django_db
-def test_bad_content_is_reported_and_changes_nothing(tmp_path):
-    fixtures = tmp_path / "fixtures"
-    shutil.copytree(FIXTURES, fixtures)
-    path = fixtures / "rules" / "eu.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["rules"][0]["jurisdiction"] = "XX"
-    data["rules"].append({**data["rules"][1], "slug": "brand-new-rule", "citation": "New Act"})
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    coverage = fixtures / "coverage.yaml"
-    domains = "[data-security, cross-border-data-transfer]"  # the domains of eu-gdpr
-    coverage.write_text(
-        coverage.read_text(encoding="utf-8")
-        + f"  - {{jurisdiction: XX, domains: {domains}, researched_on: 2026-11-25}}\n",
-        encoding="utf-8",
-    )
+def test_bad_content_is_reported_and_changes_nothing(content_copy):
+    with content_copy.edit("rules/eu.yaml") as data:
+        data["rules"][0]["jurisdiction"] = "XX"
+        data["rules"].append({**data["rules"][1], "slug": "brand-new-rule", "citation": "New Act"})
+    with content_copy.edit("coverage.yaml") as data:
+        domains = ["data-security", "cross-border-data-transfer"]  # the domains of eu-gdpr
+        data["coverage"].append({"jurisdiction": "XX", "domains": domains, "researched_on": "2026-11-25"})
     before = m.Rule.objects.count()
 
     with pytest.raises(CommandError, match="unknown jurisdiction 'XX'"):
-        call_command("load_reference", fixtures=fixtures, verbosity=0)
+        call_command("load_reference", fixtures=content_copy.folder, verbosity=0)
 
     assert m.Rule.objects.count() == before
     assert not m.Rule.objects.filter(slug="brand-new-rule").exists()
 
 
-def test_coverage_must_match_the_published_rules(tmp_path):
+def test_coverage_must_match_the_published_rules(content_copy):
     """A published rule's domain is recorded as researched; a domain researched with no rule says why."""
-    fixtures = tmp_path / "fixtures"
-    shutil.copytree(FIXTURES, fixtures)
-    coverage = fixtures / "coverage.yaml"
-    data = yaml.safe_load(coverage.read_text(encoding="utf-8"))
-    data["coverage"] = [entry for entry in data["coverage"] if entry["jurisdiction"] != "JP"]
-    data["coverage"].append({"jurisdiction": "NP", "domains": ["road-safety"], "researched_on": "2026-11-25"})
-    data["coverage"].append({"jurisdiction": "CA", "domains": ["astrology"], "researched_on": "2026-11-25"})
-    data["coverage"].append({"jurisdiction": "CH", "domains": ["road-safety"], "note": "Nothing found."})
-    coverage.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with content_copy.edit("coverage.yaml") as data:
+        data["coverage"] = [entry for entry in data["coverage"] if entry["jurisdiction"] != "JP"]
+        data["coverage"].append({"jurisdiction": "NP", "domains": ["road-safety"], "researched_on": "2026-11-25"})
+        data["coverage"].append({"jurisdiction": "CA", "domains": ["astrology"], "researched_on": "2026-11-25"})
+        data["coverage"].append({"jurisdiction": "CH", "domains": ["road-safety"], "note": "Nothing found."})
 
     with pytest.raises(ContentError) as error:
-        read_content(fixtures)
+        read_content(content_copy.folder)
 
     problems = str(error.value)
     assert "(jp-appi): published in personal-data" not in problems  # domains, not sub-topics
@@ -185,48 +171,36 @@ def test_coverage_must_match_the_published_rules(tmp_path):
     assert "researched_on is required" in problems
 
 
-def test_the_content_check_refuses_unknown_places_and_markets_without_a_record(tmp_path):
-    fixtures = tmp_path / "fixtures"
-    shutil.copytree(FIXTURES, fixtures)
-    rules = fixtures / "rules" / "us.yaml"
-    data = yaml.safe_load(rules.read_text(encoding="utf-8"))
-    data["rules"][0]["jurisdiction"] = "US-ZZ"
-    rules.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    companies = fixtures / "companies.yaml"
-    data = yaml.safe_load(companies.read_text(encoding="utf-8"))
-    byd = next(company for company in data["companies"] if company["slug"] == "byd")
-    byd["markets"].append({"jurisdiction": "NP", "status": "planned", "since": None})
-    companies.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+def test_the_content_check_refuses_unknown_places_and_markets_without_a_record(content_copy):
+    with content_copy.edit("rules/us.yaml") as data:
+        data["rules"][0]["jurisdiction"] = "US-ZZ"
+    with content_copy.edit("companies.yaml") as data:
+        byd = next(company for company in data["companies"] if company["slug"] == "byd")
+        byd["markets"].append({"jurisdiction": "NP", "status": "planned", "since": None})
 
     with pytest.raises(ContentError) as error:
-        read_content(fixtures)
+        read_content(content_copy.folder)
 
     problems = str(error.value)
     assert "unknown jurisdiction 'US-ZZ' (add it to the subdivisions in jurisdictions.yaml)" in problems
     assert "companies.yaml (byd): market NP has no record saying where it was seen (a sourced market_entry)" in problems
 
 
-def test_a_domain_held_only_by_a_rule_in_review_is_not_claimed(tmp_path):
+def test_a_domain_held_only_by_a_rule_in_review_is_not_claimed(content_copy):
     """Claimed, it would read "nothing applies" while the rule that applies is hidden in review."""
-    fixtures = tmp_path / "fixtures"
-    shutil.copytree(FIXTURES, fixtures)
-    path = fixtures / "rules" / "world.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    held = {**data["rules"][0], "slug": "np-vehicle-act", "jurisdiction": "NP", "citation": None}
-    held.update(state="in_review", instrument="law", topics=["type-approval"], relations=[], requirements=[])
-    held["internal_notes"] = "Commencement not found."
-    data["rules"].append(held)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    coverage = fixtures / "coverage.yaml"
-    data = yaml.safe_load(coverage.read_text(encoding="utf-8"))
-    note = "The vehicle act is held in review."
-    data["coverage"].append(
-        {"jurisdiction": "NP", "domains": ["road-safety"], "researched_on": "2026-11-30", "note": note}
-    )
-    coverage.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with content_copy.edit("rules/world.yaml") as data:
+        held = {**data["rules"][0], "slug": "np-vehicle-act", "jurisdiction": "NP", "citation": None}
+        held.update(state="in_review", instrument="law", topics=["type-approval"], relations=[], requirements=[])
+        held["internal_notes"] = "Commencement not found."
+        data["rules"].append(held)
+    with content_copy.edit("coverage.yaml") as data:
+        note = "The vehicle act is held in review."
+        data["coverage"].append(
+            {"jurisdiction": "NP", "domains": ["road-safety"], "researched_on": "2026-11-30", "note": note}
+        )
 
     with pytest.raises(ContentError) as error:
-        read_content(fixtures)
+        read_content(content_copy.folder)
 
     assert "NP road-safety is claimed with only np-vehicle-act there, still in review" in str(error.value)
 
@@ -254,17 +228,13 @@ def test_the_content_check_says_how_many_markets_are_covered(capsys):
     assert f"{in_review} rules in review" in out
 
 
-def test_malformed_content_lists_every_problem(tmp_path):
-    fixtures = tmp_path / "fixtures"
-    shutil.copytree(FIXTURES, fixtures)
-    path = fixtures / "rules" / "eu.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["rules"][0]["applies_from"] = "25 May 2018"
-    data["rules"][1]["topics"] = ["no-such-topic"]
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+def test_malformed_content_lists_every_problem(content_copy):
+    with content_copy.edit("rules/eu.yaml") as data:
+        data["rules"][0]["applies_from"] = "25 May 2018"
+        data["rules"][1]["topics"] = ["no-such-topic"]
 
     with pytest.raises(ContentError) as error:
-        read_content(fixtures)
+        read_content(content_copy.folder)
 
     assert "'25 May 2018' is not a date" in str(error.value)
     assert "unknown topic 'no-such-topic'" in str(error.value)
@@ -292,22 +262,16 @@ def test_the_1998_agreement_has_its_own_parties_and_china_is_one():
     assert "CN" not in parties_1958 and "US" not in parties_1958
 
 
-def test_bad_regulation_applications_and_forces_are_reported(tmp_path):
-    fixtures = tmp_path / "fixtures"
-    shutil.copytree(FIXTURES, fixtures)
-    path = fixtures / "un_regulation_parties.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    first = data["applications"][0]
-    data["applications"] += [{**first, "party": "CN"}, {**first, "regulation": "eu-gdpr"}, first]
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    rules = fixtures / "rules" / "eu.yaml"
-    eu = yaml.safe_load(rules.read_text(encoding="utf-8"))
-    edpb = next(rule for rule in eu["rules"] if rule["slug"] == "eu-edpb-gl-01-2020")
-    edpb["binding_by_itself"] = True
-    rules.write_text(yaml.safe_dump(eu, allow_unicode=True), encoding="utf-8")
+def test_bad_regulation_applications_and_forces_are_reported(content_copy):
+    with content_copy.edit("un_regulation_parties.yaml") as data:
+        first = data["applications"][0]
+        data["applications"] += [{**first, "party": "CN"}, {**first, "regulation": "eu-gdpr"}, first]
+    with content_copy.edit("rules/eu.yaml") as eu:
+        edpb = next(rule for rule in eu["rules"] if rule["slug"] == "eu-edpb-gl-01-2020")
+        edpb["binding_by_itself"] = True
 
     with pytest.raises(ContentError) as error:
-        read_content(fixtures)
+        read_content(content_copy.folder)
 
     assert "CN is not recorded as a party to the 1958 Agreement" in str(error.value)
     assert "'eu-gdpr' is not a UN Regulation of the content" in str(error.value)

@@ -1,11 +1,8 @@
 """When each rule's facts were last checked, and by whom; the curators' queue (issue 12, item 4)."""
 
 import datetime as dt
-import shutil
 
 import pytest
-import yaml
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +18,6 @@ from .factories import JurisdictionFactory, RequirementFactory, RuleFactory, Sou
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = settings.BASE_DIR / "fixtures"
 QUEUE = reverse("admin:regulations_rule_curation")
 
 
@@ -30,14 +26,10 @@ def test_loaded_rules_record_when_and_by_whom_their_facts_were_checked():
     assert gdpr.last_reviewed_on and gdpr.last_reviewed_by == DEFAULT_REVIEWER
 
 
-def test_a_rule_may_carry_its_own_check(tmp_path):
-    fixtures = tmp_path / "fixtures"
-    shutil.copytree(FIXTURES, fixtures)
-    path = fixtures / "rules" / "eu.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["rules"][0] |= {"checked_on": dt.date(2026, 11, 28), "checked_by": "A. Curator"}
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    rules = read_content(fixtures).rules
+def test_a_rule_may_carry_its_own_check(content_copy):
+    with content_copy.edit("rules/eu.yaml") as data:
+        data["rules"][0] |= {"checked_on": dt.date(2026, 11, 28), "checked_by": "A. Curator"}
+    rules = read_content(content_copy.folder).rules
     own = next(rule for rule in rules if rule.slug == data["rules"][0]["slug"])
     other = next(rule for rule in rules if rule.origin == "eu.yaml" and rule is not own)
     assert (own.reviewed_on, own.reviewed_by) == (dt.date(2026, 11, 28), "A. Curator")
@@ -139,15 +131,11 @@ def test_every_published_rule_has_an_official_source():
     assert not without.exists(), list(without.values_list("slug", flat=True))
 
 
-def test_the_content_check_refuses_a_published_rule_without_an_official_source(tmp_path):
-    fixtures = tmp_path / "fixtures"
-    shutil.copytree(FIXTURES, fixtures)
-    path = fixtures / "rules" / "eu.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    gdpr = next(rule for rule in data["rules"] if rule["slug"] == "eu-gdpr")
-    for source in gdpr["sources"]:
-        source["official"] = False
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+def test_the_content_check_refuses_a_published_rule_without_an_official_source(content_copy):
+    with content_copy.edit("rules/eu.yaml") as data:
+        gdpr = next(rule for rule in data["rules"] if rule["slug"] == "eu-gdpr")
+        for source in gdpr["sources"]:
+            source["official"] = False
     with pytest.raises(ContentError) as error:
-        read_content(fixtures)
+        read_content(content_copy.folder)
     assert "a published rule needs an official source (official: true)" in str(error.value)

@@ -8,12 +8,9 @@ The real reference content carries the issue's examples: UN R155 in the EU (new 
 import datetime as dt
 import io
 import json
-import shutil
 
 import openpyxl
 import pytest
-import yaml
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -78,22 +75,18 @@ def test_milestones_keep_their_history():
     assert milestone.history.count() == 2
 
 
-def test_bad_milestones_in_the_content_are_each_reported(tmp_path):
-    fixtures = tmp_path / "fixtures"
-    shutil.copytree(settings.BASE_DIR / "fixtures", fixtures)
-    path = fixtures / "milestones.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    first = data["milestones"][0]
-    data["milestones"] += [
-        {**first, "rule": "no-such-rule"},
-        {**first, "key": "x-1", "requirement": "no-such-clause"},
-        {**first, "key": "x-2", "kind": "someday"},
-        {**first, "key": "x-3", "date": None},
-        dict(first),
-    ]
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+def test_bad_milestones_in_the_content_are_each_reported(content_copy):
+    with content_copy.edit("milestones.yaml") as data:
+        first = data["milestones"][0]
+        data["milestones"] += [
+            {**first, "rule": "no-such-rule"},
+            {**first, "key": "x-1", "requirement": "no-such-clause"},
+            {**first, "key": "x-2", "kind": "someday"},
+            {**first, "key": "x-3", "date": None},
+            dict(first),
+        ]
     with pytest.raises(ContentError) as error:
-        read_content(fixtures)
+        read_content(content_copy.folder)
     problems = str(error.value)
     assert "unknown rule 'no-such-rule'" in problems
     assert "unknown requirement 'no-such-clause' of un-r155" in problems

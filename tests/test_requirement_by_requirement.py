@@ -9,12 +9,9 @@ import csv
 import datetime as dt
 import io
 import json
-import shutil
 
 import openpyxl
 import pytest
-import yaml
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -36,7 +33,6 @@ pytestmark = pytest.mark.django_db
 
 ON = dt.date(2026, 11, 25)
 URL = reverse("regulations:checklist")
-FIXTURES = settings.BASE_DIR / "fixtures"
 CROSS_BORDER = {"Cross-border data transfer", "Data localisation", "Export controls"}
 
 
@@ -111,19 +107,15 @@ def test_the_content_tags_requirements_with_their_own_topics():
         assert all(t in rule_topics or t.parent in rule_topics for t in requirement.topics.all()), requirement
 
 
-def test_content_rejects_a_requirement_topic_outside_its_rule(tmp_path):
-    fixtures = tmp_path / "fixtures"
-    shutil.copytree(FIXTURES, fixtures)
-    path = fixtures / "rules" / "eu.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    gdpr = next(rule for rule in data["rules"] if rule["slug"] == "eu-gdpr")
-    gdpr["requirements"][0]["topics"] = ["automated-driving"]
-    gdpr["requirements"][1]["superseded_by"] = "eu-gdpr/no-such-key"
-    gdpr["requirements"][1]["superseded_on"] = dt.date(2025, 1, 1)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+def test_content_rejects_a_requirement_topic_outside_its_rule(content_copy):
+    with content_copy.edit("rules/eu.yaml") as data:
+        gdpr = next(rule for rule in data["rules"] if rule["slug"] == "eu-gdpr")
+        gdpr["requirements"][0]["topics"] = ["automated-driving"]
+        gdpr["requirements"][1]["superseded_by"] = "eu-gdpr/no-such-key"
+        gdpr["requirements"][1]["superseded_on"] = dt.date(2025, 1, 1)
 
     with pytest.raises(ContentError) as error:
-        read_content(fixtures)
+        read_content(content_copy.folder)
 
     assert "topic 'automated-driving' is neither a topic of its rule nor beneath one" in str(error.value)
     assert "superseded by unknown requirement eu-gdpr/no-such-key" in str(error.value)
