@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
+from django.urls import re_path
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 from import_export import forms as import_forms
@@ -20,6 +21,8 @@ from regulations.importing.formats import IMPORT_FORMATS
 from regulations.importing.pending import remember_pending_import
 from regulations.importing.resources import RequirementResource, RuleResource, SourceResource
 from regulations.importing.uploads import ImportUploads
+
+from .import_help import TEMPLATE_TYPES, ImportFileForm, help_context, read_failure, template_download
 
 EXPIRED = "This preview has expired, was already imported or is not yours."
 
@@ -60,6 +63,7 @@ class ImportAdminMixin(ImportMixin):
     skip_admin_log = True
     tmp_storage_class = ImportUploads
     confirm_form_class = ConfirmImportForm
+    import_form_class = ImportFileForm
     import_template_name = "admin/regulations/import.html"
 
     def get_confirm_form_kwargs(self, request, import_form=None):
@@ -70,10 +74,27 @@ class ImportAdminMixin(ImportMixin):
         }
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "preview_rows": PREVIEW_ROWS}
+        resource = self.resource_classes[0]()
+        return {**super().get_context_data(**kwargs), "preview_rows": PREVIEW_ROWS, **help_context(resource)}
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_import_template"
+        types = "|".join(TEMPLATE_TYPES)
+        view = self.admin_site.admin_view(self.import_template_view)
+        return [re_path(rf"^import/template\.(?P<extension>{types})$", view, name=name), *super().get_urls()]
+
+    def import_template_view(self, request, extension: str):
+        """A template file of the columns this page imports, with an example row (importing/templates.py)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        return template_download(self.resource_classes[0](), extension)
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        form.add_error("import_file", read_failure(e, self.get_import_formats()[int(form.cleaned_data["format"])]))
 
     def import_action(self, request, **kwargs):
-        """The preview; an upload that cannot be confirmed (its preview has errors) is not kept."""
+        """The preview; an upload that cannot be confirmed (its preview has errors) is not kept, and an upload
+        the form refuses (not CSV or XLSX, not readable) answers 400."""
         response = super().import_action(request, **kwargs)
         name = getattr(request.FILES.get("import_file"), "tmp_storage_name", None)
         confirm_form = response.context_data.get("confirm_form")
@@ -86,6 +107,8 @@ class ImportAdminMixin(ImportMixin):
                 confirm_initial=confirm_form.initial,
                 row_count=response.context_data["result"].total_rows,
             )
+        if request.method == "POST" and response.context_data["form"].errors:
+            response.status_code = 400
         return response
 
     @method_decorator(require_POST)

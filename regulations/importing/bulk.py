@@ -29,12 +29,13 @@ SHOWN_BEFORE = "_import_shown_before"  # on an instance the preview shows: its c
 
 
 def tidy(dataset) -> None:
-    """Strip every cell and header, and drop rows whose cells are all empty (blank lines of a spreadsheet)."""
+    """Strip every cell and header, read an empty XLSX cell (None) as a CSV's empty text, and drop rows whose
+    cells are all empty (blank lines of a spreadsheet)."""
     dataset.headers = [str(header or "").strip() for header in dataset.headers or []] or None
     blank = []
     for index, row in enumerate(dataset):
-        cells = tuple(cell.strip() if isinstance(cell, str) else cell for cell in row)
-        if all(cell in (None, "") for cell in cells):
+        cells = tuple(cell.strip() if isinstance(cell, str) else "" if cell is None else cell for cell in row)
+        if all(cell == "" for cell in cells):
             blank.append(index)
         else:
             dataset[index] = cells
