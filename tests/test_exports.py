@@ -191,7 +191,7 @@ def test_an_empty_result_is_a_valid_file_with_header_and_note(client, fmt):
         ({"applies_in": "xx", "format": "csv"}, "applies_in", "Unknown jurisdiction code: XX."),
         ({"applies_in": "de", "company": "nobody", "format": "xlsx"}, "company", "Unknown company"),
         ({"applies_in": "de", "on": "2026-02-30", "format": "csv"}, "on", "Give the date as YYYY-MM-DD"),
-        ({"applies_in": "de", "format": "pdf"}, "format", "Unsupported format pdf"),
+        ({"applies_in": "de", "format": "docx"}, "format", "Unsupported format docx"),
         ({"format": "csv"}, "applies_in", "Choose at least one market"),
         ({"applies_in": "de", "force": "mandatory", "format": "csv"}, "force", "Unknown force mandatory"),
     ],
