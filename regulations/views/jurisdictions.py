@@ -14,7 +14,7 @@ from regulations.checklists import build_checklist, data_version
 from regulations.comparison import compare_query
 from regulations.coverage import coverage_of
 from regulations.exports import WRITERS, TooLargeForPdf
-from regulations.exports.pdf import MAX_PDF_RULES
+from regulations.exports import pdf as pdf_export
 from regulations.forms import CompareForm, ProfileForm
 from regulations.models import CurationState, Jurisdiction, Rule, VehicleSituation, legal_status_expression
 from regulations.places import applicable_counts
@@ -58,7 +58,7 @@ def jurisdiction_detail(request, code: str):
 
 def profile_pdf(request, context: dict):
     """The profile as a PDF, or a 400 on the page when it lists too many rules to lay out in a request."""
-    if context["rule_count"] > MAX_PDF_RULES:
+    if context["rule_count"] > pdf_export.MAX_PDF_RULES:
         context["form"].add_error("format", TooLargeForPdf.profile_message())
         return render(request, "regulations/jurisdictions/detail.html", context, status=400)
     context |= {"generated_at": timezone.now(), "data_version": data_version()}
