@@ -71,6 +71,8 @@ PAGES = [
     "/checklist/?applies_in=qb&company=byd&format=csv",
     "/checklist/?applies_in=qb&format=xlsx",
     "/checklist/?applies_in=qb&vehicle=registered&on=2026-01-01&format=json",
+    "/checklist/?applies_in=qb&format=pdf",
+    "/jurisdictions/qb/?format=pdf",
     "/deadlines.ics",
     "/deadlines.ics?applies_in=qb",
     "/rules/?applies_in=qb&format=json",
