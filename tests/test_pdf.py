@@ -115,6 +115,15 @@ def test_a_profile_pdf_holds_the_profiles_rules(client):
         assert squashed(deadline.rule.short_name or deadline.rule.title) in text
 
 
+def test_a_checklist_pdf_with_sample_readiness_data_says_so_on_its_cover(client):
+    params = {"applies_in": "jp", "company": "example-motors", "on": ON, "format": "pdf"}
+    reader = read_pdf(client.get(URL, params))
+    cover = reader.pages[0].extract_text()
+    assert "Company Example Motors (fictional)" in cover
+    assert "illustrative sample” carry demo readiness data" in cover
+    assert "illustrativesample" in squashed(all_text(reader))  # and the rows say which are
+
+
 @pytest.fixture
 def unreviewed():
     """A rule in review, and a published rule with internal notes, both in Germany."""

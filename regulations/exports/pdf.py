@@ -15,7 +15,7 @@ from regulations.checklists import SAMPLE_LABEL, Checklist
 from regulations.printing import pdf_response, render_pdf
 
 # bench/pdf_exports.py: about 40 ms of CPU per checklist row and 35 ms per profile rule, so each
-# ceiling keeps a PDF within about 12-20 s, well inside gunicorn's 30 s worker timeout.
+# ceiling keeps a PDF to about 12-18 s of CPU, inside gunicorn's 30 s worker timeout.
 MAX_PDF_ROWS = 300  # requirements in a checklist PDF (DE+FR is 162, every market 935)
 MAX_PDF_RULES = 500  # rules in a profile PDF (Germany, the largest, lists 40)
 TEMPLATE = "regulations/pdf/checklist.html"
