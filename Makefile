@@ -13,7 +13,7 @@ RUN_ENV := DEBUG=1
 # `make run` serves SQLite; point it elsewhere with RUN_DATABASE_URL=postgres://...
 RUN_DATABASE_URL ?= sqlite:///$(CURDIR)/db.sqlite3
 
-.PHONY: vendor run test install browser migrate content lint format check-migrations pytest-sqlite pytest-postgres clean
+.PHONY: vendor run test install system-packages browser migrate content lint format check-migrations pytest-sqlite pytest-postgres clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -23,18 +23,29 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Debian packages the project needs beyond Python: installed here (as root) so that
+# `make run` and `make test` work on a fresh machine; without root they stop at once
+# and say what to run. $(call apt-ensure,PACKAGES,WHY) is one recipe line.
+define apt-ensure
+if [ "$$(dpkg-query -W -f='$${Status}\n' $(1) 2>/dev/null | grep -c 'ok installed')" = "$(words $(1))" ]; then exit 0; fi; \
+if [ "$$(id -u)" != 0 ]; then \
+  echo "$(2) Run:  sudo apt-get install $(1)" >&2; exit 1; \
+fi; \
+echo "== installing $(1) =="; \
+apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(1) >/dev/null
+endef
+
+# PDF downloads are made by WeasyPrint, which lays out text with Pango.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0
+system-packages:
+	@$(call apt-ensure,$(PDF_PACKAGES),PDF downloads (WeasyPrint) need Pango.)
+
 # Browser tests drive Debian's Chromium; a CJK font lets Chinese titles render in
-# their screenshots. Installed here (as root) so that `make test` works on a fresh
-# machine; without root it stops at once and says what to run.
+# their screenshots (and in PDFs).
 BROWSER_PACKAGES := chromium fonts-wqy-microhei
 browser:
 	@if [ -n "$$CHROMIUM_PATH" ] && [ -x "$$CHROMIUM_PATH" ]; then exit 0; fi; \
-	if [ "$$(dpkg-query -W -f='$${Status}\n' $(BROWSER_PACKAGES) 2>/dev/null | grep -c 'ok installed')" = "$(words $(BROWSER_PACKAGES))" ]; then exit 0; fi; \
-	if [ "$$(id -u)" != 0 ]; then \
-	  echo "Browser tests need Chromium and a CJK font. Run:  sudo apt-get install $(BROWSER_PACKAGES)" >&2; exit 1; \
-	fi; \
-	echo "== installing $(BROWSER_PACKAGES) for the browser tests =="; \
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES) >/dev/null
+	$(call apt-ensure,$(BROWSER_PACKAGES),Browser tests need Chromium and a CJK font.)
 
 migrate: $(STAMP)
 	env DATABASE_URL=$(RUN_DATABASE_URL) $(RUN_ENV) $(BIN)/python manage.py migrate --noinput
@@ -43,7 +54,7 @@ content: migrate
 	env DATABASE_URL=$(RUN_DATABASE_URL) $(RUN_ENV) $(BIN)/python manage.py load_reference
 
 ## make run: install, migrate the database (SQLite unless RUN_DATABASE_URL), load the reference content, serve on http://$(HOST):$(PORT)
-run: content
+run: system-packages content
 	env DATABASE_URL=$(RUN_DATABASE_URL) $(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Backups of the database `make run` serves (RUN_DATABASE_URL): pg_dump on PostgreSQL, the
@@ -89,7 +100,7 @@ pytest-postgres: $(STAMP)
 	esac
 
 ## make test: migrations check, ruff, the suite on SQLite, and on PostgreSQL when DATABASE_URL points to one
-test: check-migrations lint browser pytest-sqlite pytest-postgres
+test: check-migrations lint system-packages browser pytest-sqlite pytest-postgres
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -216,4 +216,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs each step of each PDF at INFO ("Step 5 - Creating layout - Page 28").
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

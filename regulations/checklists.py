@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 
 from django.db import models
 from django.db.models import (
@@ -106,6 +108,9 @@ STATUS_CHOICES = [label for _, label in AssessmentStatus.choices]
 EMPTY_NOTE = "No requirement matches this query: nothing in force or coming applies to it on that day."
 
 
+BY_RULE = itemgetter("rule_title")
+
+
 class Layout(models.TextChoices):
     """How a checklist over several markets lays out a requirement that applies in more than one."""
 
@@ -172,6 +177,7 @@ class Checklist:
     generated_at: dt.datetime
     data_version: str
     coverage: list[PlaceCoverage] = field(default_factory=list)  # of each market, for the domains asked about
+    site: str = ""  # scheme and host the links point to
 
     @property
     def keys(self) -> list[str]:
@@ -206,6 +212,13 @@ class Checklist:
         """The names of the markets in an ``applies_in`` cell ("DE, FR" reads "Germany, France")."""
         names = {jurisdiction.code: jurisdiction.name for jurisdiction in self.query.applies_in}
         return ", ".join(names.get(code, code) for code in codes.split(", "))
+
+    def grouped(self, rows: list[dict]) -> list[tuple[str, str, list[tuple[str, list[dict]]]]]:
+        """Rows as markets (codes, names) -> rule -> requirements, in checklist order: the preview and the PDF."""
+        return [
+            (code, self.market_names(code), [(title, list(items)) for title, items in groupby(group, key=BY_RULE)])
+            for code, group in groupby(rows, key=itemgetter("applies_in"))
+        ]
 
     @property
     def filename_stem(self) -> str:
@@ -249,6 +262,7 @@ def build_checklist(query: ChecklistQuery, rules: QuerySet | None = None, site: 
         generated_at=timezone.now(),
         data_version=data_version(),
         coverage=checklist_coverage(query),
+        site=site.rstrip("/"),
     )
 
 

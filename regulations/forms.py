@@ -37,6 +37,16 @@ class OnDateForm(forms.Form):
     on = DayField(required=False, label="As of")
 
 
+class ProfileForm(OnDateForm):
+    """A market profile: the page, or ``format=pdf`` for the same profile as a PDF."""
+
+    format = forms.ChoiceField(
+        choices=[("html", "html"), ("pdf", "pdf")],
+        required=False,
+        error_messages={"invalid_choice": "Unsupported format %(value)s: choose html or pdf."},
+    )
+
+
 def jurisdictions_field(label: str = "Jurisdictions") -> CodesField:
     """Optional, repeatable jurisdiction codes, any case."""
     queryset = Jurisdiction.objects.select_related("parent")

@@ -12,6 +12,7 @@ PUBLIC_PAGES = [
     "/rules/cn-auto-data-provisions/",
     "/jurisdictions/",
     "/jurisdictions/de/",
+    "/jurisdictions/de/?format=docx",
     "/jurisdictions/us-ca/",
     "/compare/",
     "/compare/?j=de&j=jp&j=br",

@@ -116,7 +116,7 @@ def test_the_comparison_exports_like_a_checklist(client):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"j": ["de"], "format": "pdf"}, "Unsupported format pdf"),
+        ({"j": ["de"], "format": "docx"}, "Unsupported format docx"),
         ({"format": "csv"}, "Choose at least one jurisdiction"),
         ({"j": ["de"], "vehicle": "bicycle"}, "Select a valid choice"),
     ],

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
+from pypdf import PdfReader
 
 from regulations import models as m
 
@@ -84,6 +85,7 @@ def tricky_rule():
 
 
 def test_every_format_holds_the_same_rows(client, tricky_rule):
+    """The data formats, cell for cell; the PDF lays rows out for reading (tests/test_pdf.py compares it)."""
     got = {fmt: client.get(URL, {**PARAMS, "format": fmt}) for fmt in ("csv", "xlsx", "json", "md")}
     for response in got.values():
         assert response.status_code == 200
@@ -191,8 +193,10 @@ def test_an_empty_result_is_a_valid_file_with_header_and_note(client, fmt):
         ({"applies_in": "xx", "format": "csv"}, "applies_in", "Unknown jurisdiction code: XX."),
         ({"applies_in": "de", "company": "nobody", "format": "xlsx"}, "company", "Unknown company"),
         ({"applies_in": "de", "on": "2026-02-30", "format": "csv"}, "on", "Give the date as YYYY-MM-DD"),
-        ({"applies_in": "de", "format": "pdf"}, "format", "Unsupported format pdf"),
+        ({"applies_in": "de", "format": "docx"}, "format", "Unsupported format docx"),
         ({"format": "csv"}, "applies_in", "Choose at least one market"),
+        ({"applies_in": "xx", "format": "pdf"}, "applies_in", "Unknown jurisdiction code: XX."),
+        ({"format": "pdf"}, "applies_in", "Choose at least one market"),
         ({"applies_in": "de", "force": "mandatory", "format": "csv"}, "force", "Unknown force mandatory"),
     ],
 )
@@ -225,10 +229,20 @@ def internal_assessment():
     return company
 
 
-@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json", "md", "html"])
+def readable(fmt: str, data: bytes) -> bytes:
+    """What a reader of the file sees: a workbook's cells, a PDF's text."""
+    if fmt == "xlsx":
+        return str(read_xlsx(data)).encode()
+    if fmt == "pdf":
+        return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).encode()
+    return data
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json", "md", "pdf", "html"])
 def test_internal_data_never_reaches_anonymous_users(client, internal_assessment, fmt):
     response = client.get(URL, {"applies_in": "de", "company": "acme", "format": fmt})
-    data = body(response) if fmt != "xlsx" else str(read_xlsx(body(response))).encode()
+    data = readable(fmt, body(response))
+    assert fmt != "pdf" or b"Company Test Motors" in data  # the PDF's text was read, not its compressed bytes
     assert b"SECRET EVIDENCE" not in data and b"CHECK CLAUSE" not in data
 
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from itertools import groupby, islice
-from operator import itemgetter
+from itertools import islice
 
 from django.shortcuts import render
 from django.utils import timezone
 
 from regulations.applicability import Force
-from regulations.checklists import Checklist, ChecklistQuery, Layout, build_checklist
+from regulations.checklists import ChecklistQuery, Layout, build_checklist
 from regulations.exports import WRITERS
 from regulations.forms import ChecklistForm
 from regulations.models import Company, Jurisdiction, Topic, VehicleSituation
-from regulations.views.exports import invalid, site_of
+from regulations.views.exports import invalid, refuse_with, site_of, written
 
 PREVIEW_LIMIT = 3000
 
@@ -30,17 +29,6 @@ def checklist_query(cleaned: dict, user) -> ChecklistQuery:
         forces=[Force(force) for force in cleaned.get("force") or [Force.BINDING]],
         layout=cleaned.get("layout") or Layout.REQUIREMENT,
     )
-
-
-def grouped(rows: list[dict], checklist: Checklist) -> list[tuple[str, str, list[tuple[str, list[dict]]]]]:
-    """Rows as markets (codes, names) -> rule -> requirements, in checklist order."""
-    return [
-        (code, checklist.market_names(code), [(title, list(items)) for title, items in groupby(group, key=by_rule)])
-        for code, group in groupby(rows, key=itemgetter("applies_in"))
-    ]
-
-
-by_rule = itemgetter("rule_title")
 
 
 def checklist(request):
@@ -60,11 +48,11 @@ def checklist(request):
     result = build_checklist(checklist_query(form.cleaned_data, request.user), site=site_of(request))
     writer = WRITERS.get(form.cleaned_data.get("format") or "html")
     if writer:
-        return writer(result)
+        return written(writer, result, refuse_with(request, form, "regulations/checklist/builder.html", context))
     rows = list(islice(result.rows, PREVIEW_LIMIT + 1))
     context |= {
         "checklist": result,
-        "groups": grouped(rows[:PREVIEW_LIMIT], result),
+        "groups": result.grouped(rows[:PREVIEW_LIMIT]),
         "truncated": len(rows) > PREVIEW_LIMIT,
         "row_count": min(len(rows), PREVIEW_LIMIT),
         "rule_count": len({(r["applies_in"], r["rule_title"]) for r in rows}),

@@ -10,15 +10,17 @@ from django.utils import timezone
 
 from regulations import comparison
 from regulations.applicability import Force, applicability
-from regulations.checklists import build_checklist
+from regulations.checklists import build_checklist, data_version
 from regulations.comparison import compare_query
 from regulations.coverage import coverage_of
-from regulations.exports import WRITERS
-from regulations.forms import CompareForm, OnDateForm
+from regulations.exports import WRITERS, TooLargeForPdf
+from regulations.exports import pdf as pdf_export
+from regulations.forms import CompareForm, ProfileForm
 from regulations.models import CurationState, Jurisdiction, Rule, VehicleSituation, legal_status_expression
 from regulations.places import applicable_counts
+from regulations.printing import pdf_response, render_pdf
 from regulations.selectors import group_by_domain, researched_jurisdictions, upcoming_deadlines
-from regulations.views.exports import invalid, site_of
+from regulations.views.exports import invalid, refuse_with, site_of, written
 
 
 def jurisdiction_list(request):
@@ -42,12 +44,31 @@ def jurisdiction_list(request):
 
 
 def jurisdiction_detail(request, code: str):
+    """A market profile on a day; ``format=pdf`` downloads the same profile as an A4 PDF."""
     jurisdiction = get_object_or_404(Jurisdiction.objects.select_related("parent"), code=code.upper())
-    form = OnDateForm(request.GET)
+    form = ProfileForm(request.GET)
     if not form.is_valid():
         context = {"jurisdiction": jurisdiction, "form": form}
         return render(request, "regulations/jurisdictions/detail.html", context, status=400)
-    on = form.cleaned_data["on"] or timezone.localdate()
+    context = {"form": form, **profile(jurisdiction, form.cleaned_data["on"] or timezone.localdate())}
+    if form.cleaned_data["format"] == "pdf":
+        return profile_pdf(request, context)
+    return render(request, "regulations/jurisdictions/detail.html", context)
+
+
+def profile_pdf(request, context: dict):
+    """The profile as a PDF, or a 400 on the page when it lists too many rules to lay out in a request."""
+    if context["rule_count"] > pdf_export.MAX_PDF_RULES:
+        context["form"].add_error("format", TooLargeForPdf.profile_message())
+        return render(request, "regulations/jurisdictions/detail.html", context, status=400)
+    context |= {"generated_at": timezone.now(), "data_version": data_version()}
+    data = render_pdf("regulations/pdf/profile.html", context, site_of(request))
+    on = context["on"].isoformat()
+    return pdf_response(data, f"profile-{context['jurisdiction'].code.lower()}-{on}.pdf")
+
+
+def profile(jurisdiction: Jurisdiction, on) -> dict:
+    """Everything a profile shows, the page and its PDF alike: what reaches the place on the day, and why."""
     reach = applicability(jurisdiction, on)
     rules = list(
         reach.rules(Rule.objects.published().for_list())
@@ -59,9 +80,8 @@ def jurisdiction_detail(request, code: str):
         rule.verdict = verdicts[rule.pk]
     binding_groups = group_by_domain([rule for rule in rules if rule.verdict.force == Force.BINDING])
     coverage = coverage_of([jurisdiction], on, {jurisdiction.pk: reach})[jurisdiction.pk]
-    context = {
+    return {
         "jurisdiction": jurisdiction,
-        "form": form,
         "on": on,
         "coverage": coverage,
         "domain_coverage": domain_counts(coverage, binding_groups),
@@ -75,7 +95,6 @@ def jurisdiction_detail(request, code: str):
         "rule_count": len(rules),
         "force_counts": Counter(rule.verdict.key for rule in rules),
     }
-    return render(request, "regulations/jurisdictions/detail.html", context)
 
 
 def domain_counts(coverage, groups) -> list[tuple]:
@@ -110,7 +129,8 @@ def compare(request):
     context.update(chosen=chosen, on=on)
     writer = WRITERS.get(form.cleaned_data["format"] or "html")
     if writer:
-        return writer(build_checklist(compare_query(chosen, on, vehicle), site=site_of(request)))
+        result = build_checklist(compare_query(chosen, on, vehicle), site=site_of(request))
+        return written(writer, result, refuse_with(request, form, "regulations/jurisdictions/compare.html", context))
     if chosen:
         context |= {"comparison": comparison.compare(chosen, on, vehicle), "cell_rules": comparison.CELL_RULES}
     return render(request, "regulations/jurisdictions/compare.html", context)

@@ -16,7 +16,7 @@ from regulations.filters import RuleFilter
 from regulations.models import CurationState, Jurisdiction, Requirement, Rule, legal_status_expression
 from regulations.places import coverage
 from regulations.search import nearest_names
-from regulations.views.exports import site_of
+from regulations.views.exports import site_of, written
 
 PAGE_SIZE = 25
 # Parameters that never narrow the list: the search itself, the page, the export format, the day.
@@ -86,9 +86,8 @@ def rule_list(request):
     if not valid:
         return render_browser(request, "regulations/rules/list.html", context, status=400)
     if export:
-        return WRITERS[export](
-            build_checklist(list_query(filterset, request.user), rules=filterset.qs, site=site_of(request))
-        )
+        result = build_checklist(list_query(filterset, request.user), rules=filterset.qs, site=site_of(request))
+        return written(WRITERS[export], result, lambda error: refused(request, context, error))
     rules = filterset.qs.annotate(legal_status=legal_status_expression(filterset.day))
     page, context["page_error"] = paginate(rules, request.GET.get("page", ""))
     if page is None:
@@ -104,6 +103,11 @@ def rule_list(request):
     if not page.paginator.count:
         context |= nothing_found(request, filterset)
     return render_browser(request, "regulations/rules/list.html", context, status=200)
+
+
+def refused(request, context: dict, message: str):
+    """The list with the reason an export was declined (a PDF too long to lay out), as a 400."""
+    return render_browser(request, "regulations/rules/list.html", context | {"page_error": message}, status=400)
 
 
 def narrowing(request) -> list[str]:

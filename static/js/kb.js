@@ -63,4 +63,18 @@
     filtersOpen = Boolean(filters && filters.classList.contains("show"));
   });
   document.addEventListener("htmx:afterSwap", foldFilters);
+
+  /* Printing shows what is folded (a checklist's rules): print.css does it where the browser
+   * knows ::details-content; elsewhere the folded ones open for the print and fold back after. */
+  var openedForPrint = [];
+
+  window.addEventListener("beforeprint", function () {
+    openedForPrint = Array.prototype.slice.call(document.querySelectorAll("main details:not([open])"));
+    openedForPrint.forEach(function (details) { details.open = true; });
+  });
+
+  window.addEventListener("afterprint", function () {
+    openedForPrint.forEach(function (details) { details.open = false; });
+    openedForPrint = [];
+  });
 })();
