@@ -16,7 +16,7 @@ from regulations.checklists import data_version
 from regulations.exports import pdf
 from regulations.printing import StaticFilesOnly
 
-from .factories import RequirementFactory, RuleFactory, SourceFactory
+from .factories import JurisdictionFactory, RequirementFactory, RuleFactory, SourceFactory
 from .test_exports import body, read_csv
 
 pytestmark = pytest.mark.django_db
@@ -85,10 +85,10 @@ def test_every_row_of_the_csv_is_in_the_pdf_in_the_same_order(client):
 
 
 def test_a_checklist_pdf_keeps_chinese_text_and_prints_formula_like_cells_as_they_are(client):
-    rule = RuleFactory(jurisdiction=m.Jurisdiction.objects.get(code="DE"), title="汽车数据 test act")
+    rule = RuleFactory(jurisdiction=JurisdictionFactory(code="QC", name="Testland"), title="汽车数据 test act")
     SourceFactory(rule=rule, url="https://example.org/official/汽车")
     RequirementFactory(rule=rule, obligation="=SUM(A1) and 汽车数据安全 obligation", reference="Art. 99")
-    text = squashed(all_text(read_pdf(client.get(URL, {"applies_in": "de", "format": "pdf"}))))
+    text = squashed(all_text(read_pdf(client.get(URL, {"applies_in": "qc", "format": "pdf"}))))
     assert "汽车数据testact" in text and "=SUM(A1)and汽车数据安全obligation" in text
 
 
@@ -126,8 +126,8 @@ def test_a_checklist_pdf_with_sample_readiness_data_says_so_on_its_cover(client)
 
 @pytest.fixture
 def unreviewed():
-    """A rule in review, and a published rule with internal notes, both in Germany."""
-    germany = m.Jurisdiction.objects.get(code="DE")
+    """A rule in review, and a published rule with internal notes, both in a place of their own (short PDFs)."""
+    germany = JurisdictionFactory(code="QU", name="Unreviewland", region="Europe")
     draft = RuleFactory(jurisdiction=germany, state=m.CurationState.IN_REVIEW, title="Unreviewed Vehicle Data Act")
     RequirementFactory(rule=draft, obligation="Obligation nobody has reviewed yet.")
     published = RuleFactory(jurisdiction=germany, title="Reviewed Vehicle Data Act", internal_notes="RULE NOTE 42")
@@ -137,8 +137,8 @@ def unreviewed():
 
 
 def test_nothing_unreviewed_or_internal_reaches_an_anonymous_pdf(client, unreviewed):
-    checklist = squashed(all_text(read_pdf(client.get(URL, {"applies_in": "de", "format": "pdf"}))))
-    profile = squashed(all_text(read_pdf(client.get("/jurisdictions/de/", {"format": "pdf"}))))
+    checklist = squashed(all_text(read_pdf(client.get(URL, {"applies_in": "qu", "format": "pdf"}))))
+    profile = squashed(all_text(read_pdf(client.get("/jurisdictions/qu/", {"format": "pdf"}))))
     assert "Reviewedobligationtokeeplogs." in checklist and "ReviewedVehicleDataAct" in profile
     for text in (checklist, profile):
         assert "Unreviewed" not in text and "nobodyhasreviewed" not in text
@@ -147,7 +147,7 @@ def test_nothing_unreviewed_or_internal_reaches_an_anonymous_pdf(client, unrevie
 
 def test_staff_get_internal_notes_marked_but_still_no_unreviewed_rule(client, content_admin, unreviewed):
     client.force_login(content_admin)
-    reader = read_pdf(client.get(URL, {"applies_in": "de", "format": "pdf"}))
+    reader = read_pdf(client.get(URL, {"applies_in": "qu", "format": "pdf"}))
     text = squashed(all_text(reader))
     assert "CLAUSENOTE42" in text and "Internalnote(staffonly)" in text
     assert "do not circulate" in reader.pages[0].extract_text()
