@@ -266,6 +266,18 @@ def test_only_staff_see_the_start_page(django_user_model):
     assert response.status_code == 302 and reverse("admin:login") in response.url
 
 
+def waiting_import(user, file_name: str) -> m.PendingImport:
+    """The record of an upload waiting for ``user``'s confirmation (no file: the start page lists records)."""
+    return m.PendingImport.objects.create(
+        upload=os.urandom(16).hex(),
+        user=user,
+        model="regulations.rule",
+        file_name=file_name,
+        row_count=1,
+        file_format=0,
+    )
+
+
 def add_work(other_user, count: int) -> None:
     """``count`` more rows in every list: rules in review, due, with notes, unconfirmed, changed by others, imports."""
     today = timezone.localdate()
@@ -275,14 +287,7 @@ def add_work(other_user, count: int) -> None:
         in_review_since(rule, 5)
         published = RuleFactory(last_reviewed_on=today - dt.timedelta(days=400), internal_notes="Open.")
         RequirementFactory(rule=published, reference_checked=False, internal_note="Not read.")
-        m.PendingImport.objects.create(
-            upload=os.urandom(16).hex(),
-            user=other_user,
-            model="regulations.rule",
-            file_name="x.csv",
-            row_count=1,
-            file_format=0,
-        )
+        waiting_import(other_user, "x.csv")
     for model in (m.Rule, m.Requirement, m.Source, m.RuleRelation, m.Milestone):
         model.history.update(history_user=other_user)
 
@@ -295,14 +300,7 @@ START_PAGE_QUERIES = 20
 @pytest.mark.parametrize("size", [1, 3 * START_LIMIT])
 def test_the_start_page_runs_a_fixed_number_of_queries(admin_user, other_curator, size, django_assert_num_queries):
     add_work(other_curator, size)
-    m.PendingImport.objects.create(
-        upload=os.urandom(16).hex(),
-        user=admin_user,
-        model="regulations.rule",
-        file_name="mine.csv",
-        row_count=1,
-        file_format=0,
-    )
+    waiting_import(admin_user, "mine.csv")
     client = logged_in(admin_user)
     with django_assert_num_queries(START_PAGE_QUERIES):
         response = client.get(START)

@@ -156,6 +156,11 @@ def admin_page(page, live_url, admin_login):
     return page
 
 
+def overflow(page) -> int:
+    """How many pixels the page is wider than the window (0 or less: nothing is cut off at the right)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
 def is_csp_report(text: str) -> bool:
     return text.startswith("CSP violation") or "Content Security Policy" in text
 

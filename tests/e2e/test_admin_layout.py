@@ -2,11 +2,9 @@
 
 from playwright.sync_api import expect
 
+from .conftest import overflow
+
 WIDE = {"width": 1366, "height": 900}
-
-
-def overflow(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 def test_the_rule_list_and_change_form_fit_the_screen_with_whole_titles_and_right_plurals(admin_page, live_url):

@@ -6,6 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import overflow
+
 PHONE = {"width": 390, "height": 844}
 MAIN_PAGES = [
     "/",
@@ -26,8 +28,8 @@ MAIN_PAGES = [
 def test_no_page_is_wider_than_a_phone(page, live_url, path):
     page.set_viewport_size(PHONE)
     page.goto(f"{live_url}{path}")
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{path} is {overflow}px wider than the screen"
+    wider = overflow(page)
+    assert wider <= 0, f"{path} is {wider}px wider than the screen"
     for region in page.locator(".table-responsive").all():
         assert region.get_attribute("role") == "region" and region.get_attribute("aria-label")
 

@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from .conftest import axe_violations
+from .conftest import axe_violations, overflow
 
 CHECKLIST = "/checklist/?applies_in=de&applies_in=fr"
 A4_LANDSCAPE, A4_PORTRAIT = (842, 595), (595, 842)
@@ -127,4 +127,4 @@ def test_the_profile_offers_a_pdf_that_downloads_on_a_desktop_and_a_phone(page, 
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_url}/jurisdictions/de/")
     expect(page.get_by_role("link", name="Download PDF")).to_be_in_viewport()
-    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert overflow(page) <= 0

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from .conftest import RESULTS
+from .conftest import RESULTS, overflow
 
 SCREENSHOTS = RESULTS / "screenshots"
 
@@ -56,5 +56,4 @@ def test_the_matrix_shows_only_firms_in_its_markets_with_a_legend_sticky_headers
     sample = matrix.locator("tr", has=page.get_by_role("link", name="Example Motors (fictional)"))
     expect(sample.locator(".kb-trend-text")).to_contain_text("→")
     expect(sample.locator("svg.kb-trend")).to_contain_text("100%")
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0  # nothing cut off at the right of a 1366 px screen
+    assert overflow(page) <= 0  # nothing cut off at the right of a 1366 px screen

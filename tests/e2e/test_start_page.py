@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import axe_violations
+from tests.e2e.conftest import axe_violations, overflow
 
 WIDE = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -18,10 +18,6 @@ HEADINGS = [
     "Your imports awaiting confirmation",
     "All models",
 ]
-
-
-def overflow(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 def test_the_start_page_lists_the_work_with_counts_the_rule_list_agrees_with(admin_page, live_url):
