@@ -274,11 +274,15 @@ def checklist_coverage(query: ChecklistQuery) -> list[PlaceCoverage]:
 
 
 def scoped_rules(query: ChecklistQuery, rules: QuerySet) -> QuerySet:
-    """Rules in force or adopted and coming on the day, narrowed by topic and level."""
+    """Rules in force or adopted and coming on the day, narrowed by topic and level.
+
+    A rule is about a topic for a checklist when its requirements are: a requirement tagged
+    with a topic its rule is not tagged with still belongs in that topic's checklist.
+    """
     if query.live_only:
         rules = rules.live_on(query.on)
     if query.topics:
-        rules = rules.in_topics(query.topics)
+        rules = rules.holding_requirements_in(query.topics)
     return rules if query.level is None else rules.for_level(query.level)
 
 

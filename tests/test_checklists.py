@@ -72,6 +72,19 @@ def test_topic_and_level_narrow_the_rules():
     assert "Commission Implementing Regulation (EU) 2022/1426" not in level0  # ADS regulation, Level 3+
 
 
+def test_a_requirement_tagged_with_a_topic_its_rule_is_not_reaches_that_topics_checklist():
+    recording = m.Topic.objects.get(slug="event-data-recording")
+    rule = RuleFactory(topics=list(m.Topic.objects.filter(slug="automated-driving")))
+    tagged = RequirementFactory(rule=rule)
+    tagged.topics.set([recording])
+    RequirementFactory(rule=rule)  # about its rule's topic only
+    scope = m.Rule.objects.filter(pk=rule.pk)
+    found = list(build_checklist(ChecklistQuery(on=ON, topics=[recording]), rules=scope).rows)
+    assert [r["requirement_key"] for r in found] == [tagged.key]
+    road_safety = m.Topic.objects.get(slug="road-safety")  # the parent domain takes in both
+    assert len(list(build_checklist(ChecklistQuery(on=ON, topics=[road_safety]), rules=scope).rows)) == 2
+
+
 def test_without_markets_rows_follow_each_rules_maker():
     rule = RuleFactory()
     RequirementFactory(rule=rule)

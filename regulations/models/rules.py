@@ -130,6 +130,13 @@ class RuleQuerySet(models.QuerySet):
             pk__in=Topic.rules.through.objects.filter(topic__in=with_subtopics(topics)).values("rule_id")
         )
 
+    def holding_requirements_in(self, topics):
+        """Rules with a requirement about any of ``topics``: tagged themselves, or by a requirement's own topics."""
+        wanted = with_subtopics(topics)
+        tagged = Topic.rules.through.objects.filter(topic__in=wanted).values("rule_id")
+        by_requirement = Requirement.topics.through.objects.filter(topic__in=wanted).values("requirement__rule_id")
+        return self.filter(Q(pk__in=tagged) | Q(pk__in=by_requirement))
+
     def live_on(self, date: dt.date):
         """In force, or adopted and coming: what a firm must prepare for on ``date``."""
         live = [LegalStatus.IN_FORCE, LegalStatus.ADOPTED]
