@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
+from typing import NamedTuple
 
 from django.db import models
 from django.db.models import (
@@ -37,6 +38,7 @@ from django.db.models import (
 )
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from .applicability import Applicability, Force, Verdict, applicabilities, force_key, force_label
 from .coverage import PlaceCoverage, coverage_of
@@ -109,6 +111,26 @@ EMPTY_NOTE = "No requirement matches this query: nothing in force or coming appl
 
 
 BY_RULE = itemgetter("rule_title")
+
+
+class RuleRows(NamedTuple):
+    """One rule's rows under a market, and the id of its place on the page."""
+
+    title: str
+    rows: list[dict]
+    anchor: str
+
+    @property
+    def short_name(self) -> str:
+        """What the rule is usually called ("GDPR"), else its title: what an index lists."""
+        return self.rows[0]["rule"]
+
+
+class MarketRows(NamedTuple):
+    code: str  # "DE", or "DE, FR" for what several markets require alike
+    name: str
+    rules: list[RuleRows]
+    anchor: str
 
 
 class Layout(models.TextChoices):
@@ -213,12 +235,17 @@ class Checklist:
         names = {jurisdiction.code: jurisdiction.name for jurisdiction in self.query.applies_in}
         return ", ".join(names.get(code, code) for code in codes.split(", "))
 
-    def grouped(self, rows: list[dict]) -> list[tuple[str, str, list[tuple[str, list[dict]]]]]:
+    def grouped(self, rows: list[dict]) -> list[MarketRows]:
         """Rows as markets (codes, names) -> rule -> requirements, in checklist order: the preview and the PDF."""
-        return [
-            (code, self.market_names(code), [(title, list(items)) for title, items in groupby(group, key=BY_RULE)])
-            for code, group in groupby(rows, key=itemgetter("applies_in"))
-        ]
+        markets = []
+        for code, group in groupby(rows, key=itemgetter("applies_in")):
+            anchor = f"cl-{slugify(code)}"
+            rules = [
+                RuleRows(title, list(items), f"{anchor}-r{position}")
+                for position, (title, items) in enumerate(groupby(group, key=BY_RULE), start=1)
+            ]
+            markets.append(MarketRows(code, self.market_names(code), rules, anchor))
+        return markets
 
     @property
     def filename_stem(self) -> str:

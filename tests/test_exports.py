@@ -270,13 +270,42 @@ def test_html_preview_groups_by_jurisdiction_and_rule_with_export_links(client):
     assert "Germany" in page and "Japan" in page
     assert "format=xlsx" in page and "format=csv" in page
     groups = response.context["groups"]
-    assert [(code, name) for code, name, _ in groups] == [
+    assert [(market.code, market.name) for market in groups] == [
         ("DE, JP", "Germany, Japan"),
         ("DE", "Germany"),
         ("JP", "Japan"),
     ]
     per_market = client.get(URL, {"applies_in": ["de", "jp"], "topic": "cybersecurity", "layout": "market"})
-    assert [code for code, _, _ in per_market.context["groups"]] == ["DE", "JP"]
+    assert [market.code for market in per_market.context["groups"]] == ["DE", "JP"]
+
+
+def test_the_preview_indexes_its_rules_by_topic_in_the_topic_trees_order(client):
+    """Issue 13, item 5: beside markets and rules, the contents index the preview by topic."""
+    response = client.get(URL, PARAMS)
+    groups, index = response.context["groups"], response.context["topic_index"]
+    rules = {rule.anchor: rule for market in groups for rule in market.rules}
+    on_topic = {
+        (slug, anchor): sum(slug in row["topic_slugs"] for row in rule.rows)
+        for anchor, rule in rules.items()
+        for slug in {slug for row in rule.rows for slug in row["topic_slugs"]}
+    }
+    assert len(index) > 3
+    order = list(m.Topic.objects.values_list("slug", flat=True))
+    assert [order.index(entry.topic.slug) for entry in index] == sorted(order.index(e.topic.slug) for e in index)
+    assert {(entry.topic.slug, rule.anchor): rule.requirements for entry in index for rule in entry.rules} == on_topic
+    page = response.content.decode()
+    for entry in index:
+        for rule in entry.rules:
+            assert rule.title == rules[rule.anchor].title
+            assert f'href="#{rule.anchor}"' in page and f'id="{rule.anchor}"' in page
+
+    def entry(index, slug):
+        found = next(entry for entry in index if entry.topic.slug == slug)
+        return {(rule.market, rule.title, rule.requirements) for rule in found.rules}
+
+    narrowed = client.get(URL, {**PARAMS, "topic": "event-data-recording"}).context["topic_index"]
+    assert entry(narrowed, "event-data-recording") == entry(index, "event-data-recording")
+    assert sum(e.requirements for e in narrowed) < sum(e.requirements for e in index)
 
 
 def test_the_rule_list_exports_its_current_filter(client):

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from regulations.applicability import Force
+from regulations.checklist_index import topic_index
 from regulations.checklists import ChecklistQuery, Layout, build_checklist
 from regulations.exports import WRITERS
 from regulations.forms import ChecklistForm
@@ -50,9 +51,11 @@ def checklist(request):
     if writer:
         return written(writer, result, refuse_with(request, form, "regulations/checklist/builder.html", context))
     rows = list(islice(result.rows, PREVIEW_LIMIT + 1))
+    groups = result.grouped(rows[:PREVIEW_LIMIT])
     context |= {
         "checklist": result,
-        "groups": result.grouped(rows[:PREVIEW_LIMIT]),
+        "groups": groups,
+        "topic_index": topic_index(groups, context["topics"]),
         "truncated": len(rows) > PREVIEW_LIMIT,
         "row_count": min(len(rows), PREVIEW_LIMIT),
         "rule_count": len({(r["applies_in"], r["rule_title"]) for r in rows}),

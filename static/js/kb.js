@@ -41,28 +41,36 @@
     field.kbSending = false;
   }, true);
 
-  /* Phones: the rule list's filters fold behind a "Filters" button, so the answer comes
-   * first. Without script they simply stay open; across an htmx swap they stay as they were. */
-  var filtersOpen = false;
+  /* Phones: what the answer is asked with (the rule list's filters, the checklist builder)
+   * folds behind a button, so the answer comes first; a button marked .kb-fold-toggle names
+   * its panel in data-bs-target. Without script the panels simply stay open; across an htmx
+   * swap they stay as they were. */
+  var openPanels = {};
 
-  function foldFilters() {
-    var filters = document.getElementById("kb-filters");
-    var toggle = document.querySelector(".kb-filters-toggle");
-    if (!filters || !toggle) {
-      return;
-    }
-    filters.classList.add("collapse");
-    filters.classList.toggle("show", filtersOpen);
-    toggle.classList.remove("d-none");
-    toggle.setAttribute("aria-expanded", filtersOpen ? "true" : "false");
+  function fold() {
+    document.querySelectorAll(".kb-fold-toggle").forEach(function (toggle) {
+      var panel = document.querySelector(toggle.getAttribute("data-bs-target"));
+      if (!panel) {
+        return;
+      }
+      var open = Boolean(openPanels[panel.id]);
+      panel.classList.add("collapse");
+      panel.classList.toggle("show", open);
+      toggle.classList.remove("d-none");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
   }
 
-  document.addEventListener("DOMContentLoaded", foldFilters);
+  document.addEventListener("DOMContentLoaded", fold);
   document.addEventListener("htmx:beforeSwap", function () {
-    var filters = document.getElementById("kb-filters");
-    filtersOpen = Boolean(filters && filters.classList.contains("show"));
+    document.querySelectorAll(".kb-fold-toggle").forEach(function (toggle) {
+      var panel = document.querySelector(toggle.getAttribute("data-bs-target"));
+      if (panel) {
+        openPanels[panel.id] = panel.classList.contains("show");
+      }
+    });
   });
-  document.addEventListener("htmx:afterSwap", foldFilters);
+  document.addEventListener("htmx:afterSwap", fold);
 
   /* Printing shows what is folded (a checklist's rules): print.css does it where the browser
    * knows ::details-content; elsewhere the folded ones open for the print and fold back after. */

@@ -53,7 +53,7 @@ def test_a_long_preview_has_contents_aligned_columns_and_rules_that_fold(page, l
     assert rules.count() > 10
     last = rules.last
     target = last.get_attribute("id")
-    contents.locator(f"a[href='#{target}']").click()
+    contents.get_by_role("list", name="By market and rule").locator(f"a[href='#{target}']").click()
     expect(page).to_have_url(re.compile(rf"#{target}$"))
     expect(last.locator("summary")).to_be_in_viewport()
 
@@ -64,3 +64,27 @@ def test_a_long_preview_has_contents_aligned_columns_and_rules_that_fold(page, l
     expect(first_table).to_be_visible()
     rules.first.locator("summary").click()
     expect(first_table).to_be_hidden()
+
+
+def test_the_contents_index_the_preview_by_topic_and_jump_to_each_rule(page, live_url):
+    """Issue 13, item 5: the contents index by topic too, each topic listing its rules in every market."""
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_url}/checklist/?applies_in=de&applies_in=fr")
+    by_topic = page.get_by_role("navigation", name="Contents").get_by_role("list", name="By topic")
+    topics = by_topic.locator("details")
+    expect(topics.first).to_be_visible()
+    names = [summary.inner_text().split("\n")[0] for summary in topics.locator("summary").all()]
+    assert "Event data recording" in " ".join(names) and "Cybersecurity" in " ".join(names)
+
+    recording = topics.filter(has=page.locator("summary", has_text="Event data recording"))
+    link = recording.get_by_role("link").last
+    expect(link).to_be_hidden()  # folded until asked for
+    recording.locator("summary").click()
+    expect(link).to_be_visible()
+    expect(recording).to_contain_text(re.compile(r"\b(DE|FR)\b"))
+    target = link.get_attribute("href")
+    link.click()
+    expect(page).to_have_url(re.compile(rf"{target}$"))
+    rule = page.locator(target)
+    expect(rule.locator("summary")).to_be_in_viewport()
+    expect(rule.locator("table")).to_contain_text("Event data recording")

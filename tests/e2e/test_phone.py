@@ -62,3 +62,33 @@ def test_on_a_phone_the_rule_list_answers_first_and_the_filters_open_on_a_tap(pa
     expect(heading).to_contain_text("applying in Germany")
     expect(page.get_by_role("button", name=re.compile(r"^Filters \(1 chosen\)"))).to_be_visible()
     expect(page.locator("#f-applies_in-de")).to_be_visible()  # still open after the list was swapped in
+
+
+def test_on_a_phone_a_checklist_answers_first_and_its_builder_and_contents_open_on_a_tap(page, live_url):
+    """Issue 13, items 1 and 5: once a preview is shown, the builder and the contents fold away."""
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_url}/checklist/?applies_in=de&applies_in=fr")
+    heading = page.locator("#checklist-heading")
+    expect(heading).to_contain_text("in 2 markets")
+    assert heading.bounding_box()["y"] < PHONE["height"]
+    assert page.locator("details.kb-checklist-rule").first.bounding_box()["y"] < 2 * PHONE["height"]
+
+    germany = page.locator("#m-de")
+    expect(germany).to_be_hidden()
+    page.get_by_role("button", name="Change the checklist").click()
+    expect(germany).to_be_visible()
+    expect(germany).to_be_checked()
+
+    contents = page.get_by_role("navigation", name="Contents")
+    by_topic = contents.get_by_role("list", name="By topic")
+    expect(by_topic).to_be_hidden()
+    contents.get_by_role("button", name=re.compile("^Show the contents")).click()
+    expect(by_topic).to_be_visible()
+    assert overflow(page) <= 0
+
+
+def test_before_a_preview_the_builder_is_not_folded(page, live_url):
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_url}/checklist/")
+    expect(page.locator("#m-de")).to_be_visible()
+    expect(page.get_by_role("button", name="Change the checklist")).to_have_count(0)
