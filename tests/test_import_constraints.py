@@ -72,6 +72,17 @@ def test_relation_and_membership_constraints_agree_with_the_database():
     assert assert_same_verdicts([*relations, *memberships]) == len(relations) + 2 * len(memberships)
 
 
+def test_a_new_record_compared_with_its_own_id_is_unknown_not_a_violation():
+    """``~Q(parent=F("pk"))`` on an unsaved topic compares with NULL: the database lets it pass."""
+    topics = [m.Topic(slug="new", name="New"), m.Topic(slug="new", name="New", parent=m.Topic.objects.first())]
+    assert assert_same_verdicts(topics) == checks(m.Topic) * 2
+    places = [
+        m.Jurisdiction(code="QN", name="Newland", kind="country"),
+        m.Jurisdiction(code="QN-A", name="Newland A", kind="subdivision", parent=m.Jurisdiction.objects.get(code="DE")),
+    ]
+    assert [check_constraint_errors(instance) for instance in [*topics, *places]] == [[], [], [], []]
+
+
 def test_a_violated_constraint_is_reported_with_its_message():
     rule = m.Rule(jurisdiction=m.Jurisdiction.objects.get(code="DE"), level_min=4, level_max=2)
     assert [error.message for error in check_constraint_errors(rule)] == ["SAE levels run from 0 to 5, lowest first."]

@@ -47,12 +47,12 @@ def evaluate(node, instance, exclude: set[str] = frozenset()) -> bool | None:
     name, _, comparison = lookup.partition("__")
     comparison = comparison or "exact"
     value = field_value(instance, name, exclude)
-    if isinstance(expected, F):
+    if comparison == "isnull" or (comparison == "exact" and expected is None):  # Django reads field=None as IS NULL
+        return (value is None) == (True if comparison == "exact" else bool(expected))
+    if isinstance(expected, F):  # another field: NULL there makes the comparison unknown, as in SQL
         expected = field_value(instance, expected.name, exclude)
     elif hasattr(expected, "resolve_expression"):
         raise Unsupported(lookup)
-    if comparison == "isnull" or (comparison == "exact" and expected is None):
-        return (value is None) == (True if comparison == "exact" else bool(expected))
     if comparison not in COMPARISONS:
         raise Unsupported(lookup)
     if value is None or expected is None:
