@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from regulations import models as m
+from regulations.importing.constraints import check_constraint_errors
 
 from . import companies as company_content
 from . import milestones as milestone_content
@@ -76,13 +77,29 @@ class Loader:
         return obj
 
     def save(self, obj: models.Model, label: str, counter: Counter) -> None:
+        """Validate and save ``obj``, or record why not, without a query per check.
+
+        ``full_clean`` would ask the database whether each related object exists (they come from
+        this load), whether each unique value is free and whether each check constraint holds:
+        about two thirds of a load's time. Here the fields are cleaned in Python, the check
+        constraints evaluated in Python, and uniqueness left to the database, in a savepoint
+        so that a clash is reported like any other problem.
+        """
+        related = {field.name for field in obj._meta.concrete_fields if field.is_relation}
         try:
-            obj.full_clean()
+            obj.full_clean(exclude=related, validate_unique=False, validate_constraints=False)
+            if violated := check_constraint_errors(obj):
+                raise ValidationError(violated)
         except ValidationError as error:
             self.problems.append(f"{label} {obj}: {'; '.join(error.messages)}")
             return
         obj._change_reason = CHANGE_REASON
-        obj.save()
+        try:
+            with transaction.atomic():
+                obj.save()
+        except IntegrityError as error:
+            self.problems.append(f"{label} {obj}: clashes with a record already there ({error})")
+            return
         counter[label] += 1
 
     def jurisdiction(self, code: str, where: str) -> m.Jurisdiction | None:
