@@ -12,7 +12,7 @@ from regulations.content import check
 from regulations.content.bundle import read_content
 from regulations.content.coverage import Coverage, covered_markets
 from regulations.content.entries import ContentError
-from regulations.content.loading import load_reference
+from regulations.content.loading import Loader, load_reference
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 MAIN_MARKETS = ["EU", "DE", "FR", "GB", "US", "US-CA", "JP", "KR", "BR", "AU", "SG", "CN", "UNECE"]
@@ -150,6 +150,34 @@ def test_bad_content_is_reported_and_changes_nothing(content_copy):
 
     assert m.Rule.objects.count() == before
     assert not m.Rule.objects.filter(slug="brand-new-rule").exists()
+
+
+@pytest.mark.django_db
+def test_the_loader_reports_a_clash_or_a_broken_check_and_goes_on():
+    """The loader leaves uniqueness to the database and checks in Python: both still end as problems."""
+    loader = Loader(content=None, sync=False)
+    created = loader.report.created
+    taken = m.Topic.objects.first().slug
+    germany = m.Jurisdiction.objects.get(code="DE")
+    loader.save(m.Topic(slug=taken, name="A topic with a taken slug"), "topics", created)
+    upside_down = m.Rule(
+        slug="upside-down",
+        jurisdiction=germany,
+        title="T",
+        citation="C",
+        summary="S",
+        instrument="law",
+        level_min=4,
+        level_max=2,
+    )
+    loader.save(upside_down, "rules", created)
+    loader.save(m.Topic(slug="a-new-topic", name="A new topic"), "topics", created)  # the transaction goes on
+
+    assert len(loader.problems) == 2
+    assert loader.problems[0].startswith("topics A topic with a taken slug: clashes with a record already there")
+    assert loader.problems[1].endswith(": SAE levels run from 0 to 5, lowest first.")
+    assert not m.Rule.objects.filter(slug="upside-down").exists()
+    assert m.Topic.objects.filter(slug="a-new-topic").exists() and created["topics"] == 1
 
 
 def test_coverage_must_match_the_published_rules(content_copy):
