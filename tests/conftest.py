@@ -1,11 +1,10 @@
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
-from django.core.management.color import no_style
 from django.db import connection
-from django.test import override_settings
+
+from tests.content_snapshot import drop_template, load_into_test_database, restore_test_database
 
 
 def pytest_report_header(config):
@@ -16,37 +15,27 @@ def pytest_report_header(config):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the real reference content once; each test runs in a transaction that is rolled back.
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The real reference content, loaded once per run (tests/content_snapshot.py); each test
+    runs in a transaction that is rolled back.
 
     Tests that need real commits (``transaction=True``: locks, concurrent saves, a live
     server) empty the database when they end; marked ``serialized_rollback=True`` they
-    start from this same content, restored from the snapshot taken here.
+    start from this same content. Django would restore it by deserialising the snapshot taken
+    here, which takes about ten seconds and, unlike a load, writes history and leaves
+    PostgreSQL's sequences behind; it is copied back from the run's copy instead.
     """
     with django_db_blocker.unblock():
-        call_command("load_reference", verbosity=0)
+        load_into_test_database(tmp_path_factory)
         connection._test_serialized_contents = connection.creation.serialize_db_to_string()
-    connection.creation.deserialize_db_from_string = restore_snapshot(connection.creation.deserialize_db_from_string)
+    connection.creation.deserialize_db_from_string = lambda data: restore_test_database(tmp_path_factory)
 
 
-def restore_snapshot(deserialize):
-    """Django's restore of the snapshot, made to leave the database as a load would.
-
-    Restoring a rule's topics fires simple-history's many-to-many handler, which (unlike its
-    save handler) does not know it is a raw load and would write history rows of its own; and
-    rows inserted with their ids leave PostgreSQL's sequences behind them, so the next insert
-    could take an id that is already used. ``loaddata`` resets sequences after loading; so do we.
-    """
-
-    def restore(data):
-        with override_settings(SIMPLE_HISTORY_ENABLED=False):
-            deserialize(data)
-        managed = [model for model in apps.get_models(include_auto_created=True) if model._meta.managed]
-        with connection.cursor() as cursor:
-            for statement in connection.ops.sequence_reset_sql(no_style(), managed):
-                cursor.execute(statement)
-
-    return restore
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session):
+    """The process that started the run drops the PostgreSQL copy of the content (workers still use it)."""
+    if not hasattr(session.config, "workerinput"):
+        drop_template(session.config._tmp_path_factory.getbasetemp())
 
 
 @pytest.hookimpl(trylast=True)

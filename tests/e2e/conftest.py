@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 
 import dj_database_url
-import psycopg
 import pytest
 from django.conf import settings
 from playwright.sync_api import expect, sync_playwright
 
+from tests.content_snapshot import copy_content_to
 from tests.servers import gunicorn, server_environment, status_of
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -50,28 +50,21 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.xdist_group("browser"))
 
 
-def server_database(tmp_path_factory) -> str:
+def server_database_url(tmp_path_factory) -> str:
+    """A temporary SQLite file, or a database beside the test one on the PostgreSQL server."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         return f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.sqlite3'}"
-    config = dj_database_url.parse(url)
-    name = f"{config['NAME']}_e2e{os.environ.get('PYTEST_XDIST_WORKER', '')}"
-    admin = f"host={config['HOST']} port={config['PORT'] or 5432} user={config['USER']} dbname=postgres"
-    if config.get("PASSWORD"):
-        admin += f" password={config['PASSWORD']}"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
+    name = f"{dj_database_url.parse(url)['NAME']}_e2e{os.environ.get('PYTEST_XDIST_WORKER', '')}"
     return url.rsplit("/", 1)[0] + f"/{name}"
 
 
 @pytest.fixture(scope="session")
-def server_env(tmp_path_factory):
-    """The environment of the e2e server, whose database is migrated and loaded with the reference content."""
-    env = server_environment(DATABASE_URL=server_database(tmp_path_factory))
-    for command in (["migrate", "--noinput", "-v0"], ["load_reference", "-v0"]):
-        manage(env, *command)
-    return env
+def server_env(tmp_path_factory, django_db_setup):
+    """The environment of the e2e server, whose database is a copy of the test database's content."""
+    url = server_database_url(tmp_path_factory)
+    copy_content_to(tmp_path_factory, url)
+    return server_environment(DATABASE_URL=url)
 
 
 @pytest.fixture(scope="session")
