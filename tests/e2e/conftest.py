@@ -99,7 +99,8 @@ def manage(env: dict[str, str], *command: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
+    """Chromium, started after the test database is set up: Playwright's event loop would forbid that setup."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)")
     with sync_playwright() as playwright:
