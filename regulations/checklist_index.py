@@ -34,7 +34,7 @@ class TopicEntry(NamedTuple):
 def topic_index(markets: list[MarketRows], topics: Iterable[Topic]) -> list[TopicEntry]:
     """Each topic the rows touch, in the topic tree's order, with the rules to jump to."""
     counts: dict[str, Counter] = {}
-    places: dict[str, tuple[str, str]] = {}
+    places: dict[str, tuple[str, str, str]] = {}  # anchor -> market, title, short name
     for market in markets:
         for rule in market.rules:
             places[rule.anchor] = (market.code, rule.title, rule.short_name)

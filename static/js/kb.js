@@ -47,12 +47,17 @@
    * swap they stay as they were. */
   var openPanels = {};
 
-  function fold() {
+  function eachFold(act) {
     document.querySelectorAll(".kb-fold-toggle").forEach(function (toggle) {
       var panel = document.querySelector(toggle.getAttribute("data-bs-target"));
-      if (!panel) {
-        return;
+      if (panel) {
+        act(toggle, panel);
       }
+    });
+  }
+
+  function fold() {
+    eachFold(function (toggle, panel) {
       var open = Boolean(openPanels[panel.id]);
       panel.classList.add("collapse");
       panel.classList.toggle("show", open);
@@ -63,11 +68,8 @@
 
   document.addEventListener("DOMContentLoaded", fold);
   document.addEventListener("htmx:beforeSwap", function () {
-    document.querySelectorAll(".kb-fold-toggle").forEach(function (toggle) {
-      var panel = document.querySelector(toggle.getAttribute("data-bs-target"));
-      if (panel) {
-        openPanels[panel.id] = panel.classList.contains("show");
-      }
+    eachFold(function (toggle, panel) {
+      openPanels[panel.id] = panel.classList.contains("show");
     });
   });
   document.addEventListener("htmx:afterSwap", fold);
