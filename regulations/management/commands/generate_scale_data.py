@@ -31,6 +31,7 @@ WORDS = [
     "transfer",
     "cloud",
 ]
+INSTRUMENTS = [Instrument.LAW, Instrument.REGULATION, Instrument.GUIDANCE]
 
 
 class Command(BaseCommand):
@@ -64,6 +65,7 @@ class Command(BaseCommand):
         )
 
     def make_batch(self, randomness, places, topics, first, count, per_rule) -> None:
+        instruments = [randomness.choice(INSTRUMENTS) for _ in range(count)]
         created = Rule.objects.bulk_create(
             Rule(
                 slug=f"{PREFIX}{n}",
@@ -71,13 +73,14 @@ class Command(BaseCommand):
                 title=f"Synthetic {' '.join(randomness.sample(WORDS, 4))} regulation {n}",
                 short_name=f"SYN {n}",
                 citation=f"Synthetic Act {n}/{2000 + n % 26}",
-                instrument=randomness.choice([Instrument.LAW, Instrument.REGULATION, Instrument.GUIDANCE]),
+                instrument=instrument,
+                binding_by_itself=instrument != Instrument.GUIDANCE,
                 applies_from=dt.date(2015, 1, 1) + dt.timedelta(days=randomness.randrange(4000)),
                 summary=f"A synthetic rule about {' and '.join(randomness.sample(WORDS, 3))}, for benchmarks.",
                 state=CurationState.PUBLISHED if randomness.random() < 0.8 else CurationState.IN_REVIEW,
                 last_reviewed_on=dt.date(2024, 1, 1) + dt.timedelta(days=randomness.randrange(700)),
             )
-            for n in range(first, first + count)
+            for n, instrument in zip(range(first, first + count), instruments, strict=True)
         )
         through = Rule.topics.through
         through.objects.bulk_create(
