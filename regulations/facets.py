@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 
 from .filters import SAE_LEVELS, RuleFilter
@@ -116,27 +117,27 @@ def jurisdiction_facet(filterset: RuleFilter) -> Facet:
     return Facet("jurisdiction", "Made by", options)
 
 
+def topic_counts(rules: QuerySet) -> dict[int, int]:
+    """How many of ``rules`` each topic holds, a parent topic counting its sub-topics' rules once.
+
+    Two grouped queries over the tags of ``rules``: one per topic, one per root topic (a
+    rule tagged with two sub-topics of a root counts once there).
+    """
+    tags = Topic.rules.through.objects.filter(rule_id__in=rules.order_by().values("pk")).order_by()
+    counts = dict(tags.values("topic_id").annotate(n=Count("rule_id")).values_list("topic_id", "n"))
+    roots = tags.values(root=Coalesce("topic__parent_id", "topic_id")).annotate(n=Count("rule_id", distinct=True))
+    counts |= {row["root"]: row["n"] for row in roots}
+    return counts
+
+
 def topic_facet(filterset: RuleFilter) -> Facet:
     selected = chosen(filterset, "topic")
     topics = list(Topic.objects.all())
-    children: dict[int, list[int]] = {}
-    for topic in topics:
-        if topic.parent_id:
-            children.setdefault(topic.parent_id, []).append(topic.pk)
-    through = Topic.rules.through.objects
-    counts = filterset.queryset_without("topic").aggregate(
-        **{
-            f"t{topic.pk}": Count(
-                "pk",
-                filter=Q(pk__in=through.filter(topic__in=[topic.pk, *children.get(topic.pk, [])]).values("rule_id")),
-            )
-            for topic in topics
-        }
-    )
+    counts = topic_counts(filterset.queryset_without("topic"))
     roots = [topic for topic in topics if not topic.parent_id]
     ordered = [item for root in roots for item in [(root, 0), *[(t, 1) for t in topics if t.parent_id == root.pk]]]
     options = [
-        Option(topic.slug, topic.name, counts[f"t{topic.pk}"], topic.slug in selected, depth)
+        Option(topic.slug, topic.name, counts.get(topic.pk, 0), topic.slug in selected, depth)
         for topic, depth in ordered
     ]
     return Facet("topic", "Topic", options)
