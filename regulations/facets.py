@@ -7,6 +7,7 @@ whatever the number of rules.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -15,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 
 from .filters import SAE_LEVELS, RuleFilter
-from .models import CurationState, Instrument, Jurisdiction, LegalStatus, Market, Topic, legal_status_expression
+from .models import Instrument, Jurisdiction, LegalStatus, Market, Rule, Topic, legal_status_expression
 from .places import applicable_counts
 
 
@@ -71,13 +72,12 @@ def chosen(filterset: RuleFilter, name: str) -> set[str]:
 
 def applies_in_facet(filterset: RuleFilter) -> Facet:
     selected = chosen(filterset, "applies_in")
+    makers = Rule.objects.published().order_by().values("jurisdiction_id")
     candidates = list(
         Jurisdiction.objects.filter(
-            Q(rules__state=CurationState.PUBLISHED) | Q(code__in=selected),
-            kind__in=["country", "subdivision", "union"],
+            Q(pk__in=makers) | Q(code__in=selected), kind__in=["country", "subdivision", "union"]
         )
         .select_related("parent")
-        .distinct()
         .order_by("name")
     )
     counts = applicable_counts(candidates, filterset.day, filterset.queryset_without("applies_in"))
@@ -102,17 +102,11 @@ def firms_per_market() -> dict[str, int]:
 
 def jurisdiction_facet(filterset: RuleFilter) -> Facet:
     selected = chosen(filterset, "jurisdiction")
-    rows = (
-        filterset.queryset_without("jurisdiction")
-        .order_by()
-        .values("jurisdiction__code", "jurisdiction__name")
-        .annotate(count=Count("pk"))
-        .order_by("jurisdiction__name")
-    )
-    options = [Option(r["jurisdiction__code"], r["jurisdiction__name"], r["count"], False) for r in rows]
+    rows = filterset.queryset_without("jurisdiction").order_by().values("jurisdiction_id").annotate(count=Count("pk"))
+    counts = {row["jurisdiction_id"]: row["count"] for row in rows}
+    makers = Jurisdiction.objects.filter(pk__in=list(counts)).only("code", "name").order_by("name")
+    options = [Option(j.code, j.name, counts[j.pk], j.code in selected) for j in makers]
     seen = {option.value for option in options}
-    for option in options:
-        option.selected = option.value in selected
     options += [Option(code, code, 0, True) for code in sorted(selected - seen)]
     return Facet("jurisdiction", "Made by", options)
 
@@ -126,8 +120,7 @@ def topic_counts(rules: QuerySet) -> dict[int, int]:
     tags = Topic.rules.through.objects.filter(rule_id__in=rules.order_by().values("pk")).order_by()
     counts = dict(tags.values("topic_id").annotate(n=Count("rule_id")).values_list("topic_id", "n"))
     roots = tags.values(root=Coalesce("topic__parent_id", "topic_id")).annotate(n=Count("rule_id", distinct=True))
-    counts |= {row["root"]: row["n"] for row in roots}
-    return counts
+    return counts | {row["root"]: row["n"] for row in roots}
 
 
 def topic_facet(filterset: RuleFilter) -> Facet:
@@ -170,17 +163,16 @@ def instrument_facet(filterset: RuleFilter) -> Facet:
 
 
 def level_facet(filterset: RuleFilter) -> Facet:
+    """Rules per SAE level, from one count per distinct range (a rule without a range concerns every level)."""
     selected = chosen(filterset, "level")
-    counts = filterset.queryset_without("level").aggregate(
-        **{
-            f"l{level}": Count(
-                "pk",
-                filter=Q(level_min__isnull=True) | Q(level_min__lte=int(level), level_max__gte=int(level)),
-            )
-            for level, _ in SAE_LEVELS
-        }
-    )
-    options = [Option(level, label, counts[f"l{level}"], level in selected) for level, label in SAE_LEVELS]
+    ranges = filterset.queryset_without("level").order_by().values("level_min", "level_max").annotate(n=Count("pk"))
+    counts = Counter()
+    for row in ranges:
+        low, high = row["level_min"], row["level_max"]
+        for level, _ in SAE_LEVELS:
+            if low is None or low <= int(level) <= high:
+                counts[level] += row["n"]
+    options = [Option(level, label, counts[level], level in selected) for level, label in SAE_LEVELS]
     return Facet("level", "Automation level", options)
 
 

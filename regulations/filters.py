@@ -18,7 +18,7 @@ from django.utils import timezone
 from .applicability import applicabilities
 from .fields import DayField
 from .models import Instrument, Jurisdiction, LegalStatus, Topic, legal_status_expression
-from .search import MAX_QUERY_LENGTH, search_rules
+from .search import MAX_QUERY_LENGTH, Hits, find, search_rules
 
 LIVE_STATUSES = [LegalStatus.IN_FORCE.value, LegalStatus.ADOPTED.value]
 SAE_LEVELS = [(str(level), f"SAE Level {level}") for level in range(6)]
@@ -136,8 +136,18 @@ class RuleFilter(django_filters.FilterSet):
             self._applicability = list(applicabilities(list(chosen), self.day).values())
         return self._applicability
 
+    @property
+    def hits(self) -> Hits | None:
+        """The search's matches among the rules listed, found once for the list and every facet."""
+        query = self.cleaned.get("q") or ""
+        if not query.strip():
+            return None
+        if getattr(self, "_hits", (None,))[0] != query:
+            self._hits = (query, find(self.queryset, query))
+        return self._hits[1]
+
     def filter_q(self, queryset, name, value):
-        return search_rules(queryset, value) if value.strip() else queryset
+        return search_rules(queryset, value, self.hits) if value.strip() else queryset
 
     def filter_jurisdiction(self, queryset, name, value):
         return queryset.filter(jurisdiction__in=value) if value else queryset

@@ -11,31 +11,60 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 
+from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, FloatField, Lookup, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest
 
+from .expressions import AmongIds, RankIn
 from .models import Requirement
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
-TRIGRAM_THRESHOLD = 0.45
+# The best matches a search keeps, ranked: the list, its facets and its exports all count
+# within them (a search for a word on every rule would otherwise be ranked on every request).
+MAX_HITS = 1000
 SUGGESTIONS = 3
 SUGGESTION_SIMILARITY = 0.2  # trigram similarity: "gdrp" is 0.25 from "GDPR"
 SUGGESTION_CUTOFF = 0.6  # difflib's ratio on SQLite: "gdrp" is 0.75 from "gdpr"
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def search_rules(queryset: QuerySet, query: str) -> QuerySet:
-    """Rules of ``queryset`` matching ``query``, annotated with ``search_rank`` (higher is better)."""
+@dataclass(frozen=True)
+class Hits:
+    """What a search found: rule ids, best first, and whether more than ``limit`` matched."""
+
+    ranked: list[int]
+    capped: bool
+    limit: int
+
+
+def find(queryset: QuerySet, query: str) -> Hits:
+    """The rules of ``queryset`` matching ``query``, best first: one query, at most ``MAX_HITS``."""
     query = " ".join(query.split())[:MAX_QUERY_LENGTH]
-    if not query:
+    matches = postgres_matches if connection.vendor == "postgresql" else fallback_matches
+    ranked = (
+        matches(queryset.prefetch_related(None), query)
+        .order_by("-search_rank", "jurisdiction__code", "title", "pk")
+        .values_list("pk", flat=True)
+    )
+    limit = MAX_HITS
+    found = list(ranked[: limit + 1])
+    return Hits(found[:limit], capped=len(found) > limit, limit=limit)
+
+
+def search_rules(queryset: QuerySet, query: str, hits: Hits | None = None) -> QuerySet:
+    """Rules of ``queryset`` among the hits of ``query``, annotated with ``search_rank`` (higher is better).
+
+    Give ``hits`` (from ``find``) to reuse one search in several queries: the list and each facet.
+    """
+    if not " ".join(query.split()):
         return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
-    if connection.vendor == "postgresql":
-        return postgres_search(queryset, query)
-    return fallback_search(queryset, query)
+    hits = hits or find(queryset, query)
+    return queryset.filter(AmongIds(hits.ranked)).annotate(search_rank=RankIn(hits.ranked))
 
 
 def substring_match(query: str) -> Q:
@@ -57,14 +86,43 @@ def exact_match(query: str) -> Q:
     )
 
 
-def postgres_search(queryset: QuerySet, query: str) -> QuerySet:
+class ILike(Lookup):
+    """PostgreSQL's ILIKE, which the trigram indexes serve (Django's icontains compares UPPER()s, which they do not)."""
+
+    lookup_name = "ilike"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} ILIKE {rhs}", [*lhs_params, *rhs_params]
+
+
+def containing(query: str) -> str:
+    return "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def postgres_matches(queryset: QuerySet, query: str) -> QuerySet:
+    """Every branch of the condition has its index (the planner ORs their bitmaps); the rank is computed on matches.
+
+    Full text (the weighted vector, GIN), close spellings of a word in the short fields
+    (trigram word similarity over the default threshold, GIN) and substrings of them (ILIKE, GIN).
+    """
     text = SearchQuery(query, search_type="websearch", config="english") | SearchQuery(
         query, search_type="plain", config="simple"
     )
-    similarity = Greatest(
-        TrigramWordSimilarity(query, "title"),
-        TrigramWordSimilarity(query, "short_name"),
-        TrigramWordSimilarity(query, "citation"),
+    pattern = containing(query)
+    short_fields = ("title", "short_name", "citation")
+    condition = Q(search_vector=text)
+    for name in short_fields:
+        condition |= Q(TrigramWordSimilar(F(name), query))
+    for name in (*short_fields, "original_title"):
+        condition |= Q(ILike(F(name), pattern))
+    # Close spellings rank only what the words did not find: computing them for every match of a
+    # common word (48,000 rules for "data" at scale) cost five times the rest of the rank.
+    similarity = Case(
+        When(Q(search_vector=text), then=Value(0.0)),
+        default=Greatest(*(TrigramWordSimilarity(query, name) for name in short_fields)),
+        output_field=FloatField(),
     )
     exact = Case(
         When(exact_match(query), then=Value(2.0)),
@@ -72,15 +130,8 @@ def postgres_search(queryset: QuerySet, query: str) -> QuerySet:
         default=Value(0.0),
         output_field=FloatField(),
     )
-    return (
-        queryset.annotate(
-            text_rank=SearchRank(F("search_vector"), text, weights=[0.1, 0.2, 0.4, 1.0]),
-            similarity=similarity,
-            exact=exact,
-        )
-        .filter(Q(search_vector=text) | Q(similarity__gte=TRIGRAM_THRESHOLD) | Q(exact__gt=0))
-        .annotate(search_rank=F("text_rank") + F("similarity") + F("exact"))
-    )
+    text_rank = SearchRank(F("search_vector"), text, weights=[0.1, 0.2, 0.4, 1.0])
+    return queryset.filter(condition).annotate(search_rank=text_rank + similarity + exact)
 
 
 def vocabulary(queryset: QuerySet) -> list[str]:
@@ -96,7 +147,7 @@ def spellings(term: str, words: list[str]) -> list[str]:
     return [term, *close]
 
 
-def fallback_search(queryset: QuerySet, query: str) -> QuerySet:
+def fallback_matches(queryset: QuerySet, query: str) -> QuerySet:
     terms = WORD.findall(query)[:MAX_TERMS] or [query]
     words = vocabulary(queryset)
     rank = Case(

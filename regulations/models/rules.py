@@ -276,7 +276,22 @@ class Rule(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["state", "jurisdiction"], name="rule_state_jurisdiction"),
+            # Covers what the rule list filters and counts (its facets), so that PostgreSQL answers
+            # them from this index instead of reading every wide row (search vector, summary).
+            models.Index(
+                fields=["state", "jurisdiction"],
+                include=[
+                    "id",
+                    "instrument",
+                    "treaty_instrument",
+                    "adopted_on",
+                    "applies_from",
+                    "applies_until",
+                    "level_min",
+                    "level_max",
+                ],
+                name="rule_state_jurisdiction",
+            ),
             models.Index(fields=["applies_from"], name="rule_applies_from"),
             models.Index(fields=["-updated_at"], name="rule_recently_updated"),
         ]
