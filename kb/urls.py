@@ -1,10 +1,11 @@
 """Root URL configuration."""
 
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps.views import index
 from django.urls import include, path
 
 from regulations.sitemaps import SITEMAPS
+from regulations.views.sitemap import sitemap_section
 
 admin.site.site_header = "Smart-vehicle compliance KB: curation"
 admin.site.site_title = "Smart-vehicle compliance KB"
@@ -12,6 +13,7 @@ admin.site.index_title = "Content"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
     path("", include("regulations.urls")),
 ]

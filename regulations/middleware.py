@@ -12,7 +12,7 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
 MESSAGE = "The knowledge base cannot reach its database just now. Nothing was changed; please try again in a minute."
 # Doors that machines read: they get the message as plain text, not as a page.
-TEXT_DOORS = {"regulations:changes-feed", "regulations:deadlines-ics", "sitemap"}
+TEXT_DOORS = {"regulations:changes-feed", "regulations:deadlines-ics", "sitemap", "sitemap-section"}
 
 
 class DatabaseUnavailableMiddleware:

@@ -2,6 +2,8 @@
 
 import datetime as dt
 import io
+import re
+from urllib.parse import parse_qsl, urlsplit
 
 import feedparser
 import pytest
@@ -11,9 +13,12 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from regulations import models as m
+from regulations import sitemaps
 from regulations.services import record_new_requirements, record_rule_changes, rule_transition
 
 from .factories import RequirementFactory, RuleFactory, SourceFactory
+
+LOC = re.compile(r"<loc>([^<]+)</loc>")
 
 pytestmark = pytest.mark.django_db
 
@@ -175,13 +180,42 @@ def test_the_deadline_calendar_is_icalendar_filtered_by_market_and_topic(client)
     assert rule.slug not in other_topic.content.decode()
 
 
+def sitemap_addresses(client) -> list[str]:
+    """Every address of every page of every section the sitemap index lists."""
+    addresses = []
+    for section in LOC.findall(client.get("/sitemap.xml").content.decode()):
+        address = urlsplit(section)
+        page = client.get(address.path, dict(parse_qsl(address.query)))
+        assert page.status_code == 200, section
+        addresses += LOC.findall(page.content.decode())
+    return addresses
+
+
 def test_the_sitemap_lists_published_pages_only(client):
     draft = RuleFactory(state=m.CurationState.DRAFT)
     RequirementFactory(rule=draft)
-    page = client.get("/sitemap.xml").content.decode()
+    page = "\n".join(sitemap_addresses(client))
     assert "/rules/eu-gdpr/" in page and "/jurisdictions/de/" in page and "/companies/byd/" in page
     assert "/rules/eu-gdpr/requirements/art-27/" in page
     assert f"/rules/{draft.slug}/" not in page  # neither the rule nor its requirements
+
+
+def test_the_sitemap_is_an_index_of_bounded_pages(client, monkeypatch):
+    monkeypatch.setattr(sitemaps.PagedSitemap, "limit", 50)
+    index = client.get("/sitemap.xml").content.decode()
+    assert "/sitemap-requirements.xml?p=2" in index and "/sitemap-rules.xml?p=2" in index
+    assert client.get("/sitemap-rules.xml").content.decode().count("<loc>") == 50
+    pages = LOC.findall(client.get("/sitemap.xml").content.decode())
+    requirement_pages = [page for page in pages if "/sitemap-requirements.xml" in page]
+    for page in requirement_pages:  # by ranges of ids: at most 50, fewer where drafts' requirements were left out
+        address = urlsplit(page)
+        assert client.get(address.path, dict(parse_qsl(address.query))).content.decode().count("<loc>") <= 50
+    addresses = sitemap_addresses(client)
+    assert len(addresses) == len(set(addresses))
+    published = m.Requirement.objects.filter(rule__state=m.CurationState.PUBLISHED).count()
+    assert sum("/requirements/" in address for address in addresses) == published
+    assert client.get("/sitemap-rules.xml", {"p": 999}).status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
 
 
 def test_stale_reviews_are_listed_in_the_admin_and_by_command(content_admin_client):

@@ -106,6 +106,7 @@ def test_the_health_probe_reports_the_database_when_the_port_is_closed(closed_po
         ("/changes/feed/", "text/plain"),
         ("/deadlines.ics", "text/plain"),
         ("/sitemap.xml", "text/plain"),
+        ("/sitemap-rules.xml", "text/plain"),
     ],
 )
 def test_data_doors_answer_503_in_their_own_terms(closed_port_server, path, content_type):

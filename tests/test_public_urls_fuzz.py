@@ -98,10 +98,11 @@ URLS = {
     "/changes/": ["jurisdiction", "topic", "page"],
     "/changes/feed/": ["jurisdiction", "topic"],
     "/deadlines.ics": ["applies_in", "topic"],
-    "/sitemap.xml": ["p"],
+    "/sitemap.xml": [],
+    "/sitemap-rules.xml": ["p"],
     "/healthz": [],
 }
-ALLOWED = {"/sitemap.xml": FOUND_OR_NOT, "/healthz": {200}}
+ALLOWED = {"/sitemap-rules.xml": FOUND_OR_NOT, "/healthz": {200}}
 # Enough examples to reach every parameter, few enough to keep both database runs short: a page
 # without parameters only meets unknown ones, and the readiness pages cost a second each on PostgreSQL.
 EXAMPLES = {"/rules/": 25, "/checklist/": 25, "/companies/example-motors/": 12, "/readiness/": 12}
