@@ -42,6 +42,7 @@ class Report:
     sql_database: str = ""
     facets_timed_out: list[str] = field(default_factory=list)
     minutes: float = 0.0
+    load_before: float = field(default_factory=lambda: os.getloadavg()[0])
 
     def of(self, server: str) -> dict[str, Target]:
         return {t.label: t for t in self.targets if t.server == server}
@@ -52,7 +53,8 @@ class Report:
             f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d} at commit {self.commit}; {platform.platform()}, "
             f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
             f"Python {platform.python_version()}; "
-            f"gunicorn with {self.args.workers} sync workers per server; a full run took {self.minutes:.0f} min.",
+            f"gunicorn with {self.args.workers} sync workers per server; the run took {self.minutes:.0f} min; "
+            f"load average {self.load_before:.1f} before the servers started, {os.getloadavg()[0]:.1f} at the end.",
             "",
         ]
         lines += [
