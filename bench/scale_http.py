@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
 from scale_build import ROOT, django_env
@@ -69,6 +70,8 @@ def start(name: str, command: list[str], env: dict, port: int, logs: Path, ready
 def start_product(name: str, database_url: str, logs: Path, workers: int) -> Server:
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "kb.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    if int(version("gunicorn").split(".")[0]) >= 27:
+        command.append("--no-control-socket")  # not the one socket per user that another gunicorn may hold
     return start(name, command, django_env(database_url), port, logs, "/healthz")
 
 
