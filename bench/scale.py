@@ -74,7 +74,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--rules", type=int, default=50_000, help="synthetic rules (10 requirements each)")
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--slow-seconds", type=float, default=1.0, help="a page slower than this at first...")
-    parser.add_argument("--slow-rounds", type=int, default=5, help="...gets only this many rounds (and SQL runs)")
+    parser.add_argument("--slow-rounds", type=int, default=3, help="...gets only this many rounds (and SQL runs)")
     parser.add_argument("--sql-runs", type=int, default=5)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--load-seconds", type=float, default=30)

@@ -102,7 +102,11 @@ def build(database_url: str, rules: int) -> None:
 
 
 def collectstatic(database_url: str) -> None:
-    """The servers run with DEBUG off, so the pages need the hashed static files' manifest."""
+    """The servers run with DEBUG off, so the pages need the hashed static files' manifest (made again if stale)."""
+    manifest = ROOT / "staticfiles" / "staticfiles.json"
+    sources = [path.stat().st_mtime for path in (ROOT / "static").rglob("*") if path.is_file()]
+    if manifest.exists() and manifest.stat().st_mtime > max(sources, default=0):
+        return
     manage(database_url, "collectstatic", "--noinput")
 
 
