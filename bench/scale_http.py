@@ -54,17 +54,25 @@ def start(name: str, command: list[str], env: dict, port: int, logs: Path, ready
             command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
         )
     server = Server(name, process, f"http://127.0.0.1:{port}", log)
+    try:
+        wait_for(server, ready_path)
+    except BaseException:  # Ctrl-C or SIGTERM while it starts too: no server is left behind
+        server.stop()
+        raise
+    print(f"  {name} answers on {server.base} (log {log})", flush=True)
+    return server
+
+
+def wait_for(server: Server, ready_path: str) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{name} stopped at start (exit {process.returncode}); see {log}")
+        if server.process.poll() is not None:
+            raise RuntimeError(f"{server.name} stopped at start (exit {server.process.returncode}); see {server.log}")
         with contextlib.suppress(OSError):
             if fetch(server.base + ready_path, timeout=5)[0] == 200:
-                print(f"  {name} answers on {server.base} (log {log})", flush=True)
-                return server
+                return
         time.sleep(0.5)
-    server.stop()
-    raise RuntimeError(f"{name} did not answer within 120 s; see {log}")
+    raise RuntimeError(f"{server.name} did not answer within 120 s; see {server.log}")
 
 
 def start_product(name: str, database_url: str, logs: Path, workers: int) -> Server:
