@@ -99,6 +99,22 @@ pytest-postgres: $(STAMP)
 	  *) echo "== PostgreSQL run skipped: DATABASE_URL does not point to PostgreSQL ==";; \
 	esac
 
+# The scale benchmark of issue 14 (bench/scale.py, see bench/README.md): the public pages on
+# 50,000 synthetic rules, PostgreSQL and SQLite, beside Datasette. Datasette and sqlite-utils
+# come from the `bench` extras. BENCH_DATABASE_URL is the PostgreSQL database it builds or reuses;
+# BENCH_ARGS passes options (e.g. BENCH_ARGS="--only sqlite --skip-load").
+BENCH_STAMP := $(VENV)/.installed-bench
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kb_scale
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+.PHONY: bench
+## make bench [BENCH_ARGS=...]: build the scale databases (once) and time the public pages beside Datasette
+bench: $(BENCH_STAMP)
+	$(BIN)/python bench/scale.py --database-url $(BENCH_DATABASE_URL) $(BENCH_ARGS)
+
 ## make test: migrations check, ruff, the suite on SQLite, and on PostgreSQL when DATABASE_URL points to one
 test: check-migrations lint system-packages browser pytest-sqlite pytest-postgres
 
