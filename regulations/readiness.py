@@ -138,27 +138,24 @@ def tally(companies, scopes: Scopes, *, staff: bool) -> dict[tuple[int, object],
     if not scopes.columns:
         return result
     rows = status_rows(staff)
-    annotations = {}
-    for name, (_, condition) in scopes.named("n").items():
-        annotations |= {
-            name: Count("pk", filter=condition),
-            f"c{name}": Count("pk", filter=condition & Q(**{f"{rows}__carried": True})),
-            f"x{name}": Count("pk", filter=condition & Q(**{f"{rows}__is_sample": True})),
-            f"i{name}": Count("pk", filter=condition & Q(**{f"{rows}__visibility": "internal"})),
-        }
+    named = scopes.named("n")
+    # Grouped by the row's kind too, so that each column needs one count, not four.
+    kinds = {"company": F(f"{rows}__company_id")} | {
+        field: F(f"{rows}__{field}") for field in ("status", "carried", "is_sample", "visibility")
+    }
     counted = (
         scopes.rules()
         .filter(**{f"{rows}__company__in": [company.pk for company in companies]})
-        .values(company=F(f"{rows}__company_id"), status=F(f"{rows}__status"))
-        .annotate(**annotations)
+        .values(**kinds)
+        .annotate(**{name: Count("pk", filter=condition) for name, (_, condition) in named.items()})
     )
     for row in counted:
-        for name, (key, _) in scopes.named("n").items():
-            readiness = result[(row["company"], key)]
-            readiness.counts[row["status"]] = readiness.counts.get(row["status"], 0) + row[name]
-            readiness.carried += row[f"c{name}"]
-            readiness.samples += row[f"x{name}"]
-            readiness.internal += row[f"i{name}"]
+        for name, (key, _) in named.items():
+            readiness, n = result[(row["company"], key)], row[name]
+            readiness.counts[row["status"]] = readiness.counts.get(row["status"], 0) + n
+            readiness.carried += n if row["carried"] else 0
+            readiness.samples += n if row["is_sample"] else 0
+            readiness.internal += n if row["visibility"] == "internal" else 0
     return result
 
 
@@ -253,8 +250,13 @@ def trends(companies, markets: dict[int, list], on: dt.date, *, staff: bool) -> 
     return result
 
 
-def requirements_behind(company, jurisdiction, on: dt.date, status: str, *, staff: bool, topic: Topic | None = None):
-    """The requirements behind one figure: those of a market (and topic) in ``status``, with their effective row."""
+def requirements_behind(
+    company, jurisdiction, on: dt.date, status: str, *, staff: bool, topic: Topic | None = None, limit=None
+):
+    """The requirements behind one figure: those of a market (and topic) in ``status``, with their effective row.
+
+    ``limit`` keeps a page bounded: "unknown" in a large market is thousands of requirements.
+    """
     market = scopes_by_jurisdiction([jurisdiction], on)
     rules = market.rules().filter(market.columns[jurisdiction.pk])
     if topic:
@@ -265,7 +267,7 @@ def requirements_behind(company, jurisdiction, on: dt.date, status: str, *, staf
         requirements = requirements.exclude(pk__in=statuses.exclude(status=status).values("requirement_id"))
     else:
         requirements = requirements.filter(pk__in=statuses.filter(status=status).values("requirement_id"))
-    rows = statuses.filter(requirement__in=requirements).select_related("via_requirement__rule")
+    ordered = list(requirements.order_by("rule__jurisdiction__code", "rule__title", "order")[:limit])
+    rows = statuses.filter(requirement__in=[r.pk for r in ordered]).select_related("via_requirement__rule")
     found = {row.requirement_id: row for row in rows}
-    ordered = requirements.order_by("rule__jurisdiction__code", "rule__title", "order")
     return [(requirement, found.get(requirement.pk)) for requirement in ordered]
