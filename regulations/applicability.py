@@ -239,6 +239,26 @@ class Applicability:
                 condition |= Q(jurisdiction_id=body, treaty_instrument__in=instruments)
         return condition
 
+    @staticmethod
+    def any_condition(reaches, *, binding_only: bool = False) -> Q:
+        """The rules that reach any of ``reaches``: their conditions' union, flat, so an index can answer it.
+
+        Equal to OR-ing each ``condition()``; the OR of tens of those, each nesting its own
+        ``AND``, makes PostgreSQL read every rule instead.
+        """
+        reaches = list(reaches)
+        makers = sorted({pk for reach in reaches for pk in reach.reaching})
+        own = Q(jurisdiction_id__in=makers)
+        condition = (own & Q(binding_by_itself=True) if binding_only else own) | Q(
+            pk__in=sorted({pk for reach in reaches for pk in reach.bound})
+        )
+        if not binding_only:
+            for reach in reaches:
+                for body, roles in reach.treaties.items():
+                    instruments = [kind for kind, role in TREATY_ROLES.items() if role in roles]
+                    condition |= Q(jurisdiction_id=body, treaty_instrument__in=instruments)
+        return condition
+
     def rules(self, queryset: QuerySet | None = None, *, binding_only: bool = False) -> QuerySet:
         queryset = Rule.objects.published() if queryset is None else queryset
         return queryset.filter(self.condition(binding_only=binding_only))

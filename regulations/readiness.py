@@ -13,11 +13,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import BooleanField, Case, Count, Q, Value, When
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 
-from .applicability import applicabilities
+from .applicability import Applicability, applicabilities
 from .models import AssessmentStatus, EffectiveStatus, PublicEffectiveStatus, Requirement, Rule, Topic
+from .models.rules import with_subtopics
 
 if TYPE_CHECKING:
     from .coverage import DomainCoverage, PlaceCoverage
@@ -85,63 +86,76 @@ def effective_statuses(staff: bool):
     return (EffectiveStatus if staff else PublicEffectiveStatus).objects
 
 
-def scopes_by_jurisdiction(jurisdictions, on: dt.date) -> dict[int, list[int]]:
-    """The rules whose requirements count in each market: published, binding there, in force or coming.
+def status_rows(staff: bool) -> str:
+    """The path from a rule to the effective statuses of its requirements that ``staff`` may see."""
+    return "requirements__effectivestatus_rows" if staff else "requirements__publiceffectivestatus_rows"
 
-    Read in one query (a flag per market) and kept as id lists, so the aggregates that
-    use them stay flat SQL rather than nesting the applicability conditions again.
+
+@dataclass
+class Scopes:
+    """The rules whose requirements count in each column (a market, or a topic in one market), as SQL.
+
+    Each column is a condition on rules (the market's ``reach.condition(binding_only=True)``,
+    perhaps with a topic); ``any`` is a condition that every counted rule meets, which an
+    index can answer. Aggregates filter per column in the database, so no list of rule ids
+    is ever read out and sent back.
     """
+
+    on: dt.date
+    columns: dict[object, Q]
+    any: Q = field(default_factory=Q)
+
+    def rules(self):
+        """Published rules in force or coming on ``on`` that may count in some column."""
+        return Rule.objects.published().live_on(self.on).filter(self.any).order_by()
+
+    def named(self, prefix: str) -> dict[str, tuple[object, Q]]:
+        return {f"{prefix}{n}": (key, condition) for n, (key, condition) in enumerate(self.columns.items())}
+
+
+def scopes_by_jurisdiction(jurisdictions, on: dt.date) -> Scopes:
+    """The rules whose requirements count in each market: published, binding there, in force or coming."""
     reaches = applicabilities(jurisdictions, on)
-    if not reaches:
+    columns = {pk: reach.condition(binding_only=True) for pk, reach in reaches.items()}
+    return Scopes(on, columns, Applicability.any_condition(reaches.values(), binding_only=True))
+
+
+def requirement_totals(scopes: Scopes) -> dict[object, int]:
+    """Requirements per column: each rule's count (kept by the database) summed over the rules of the column."""
+    named = scopes.named("s")
+    if not named:
         return {}
-    flags = {f"in_{pk}": flag(reach.condition(binding_only=True)) for pk, reach in reaches.items()}
-    any_market = Q()
-    for reach in reaches.values():
-        any_market |= reach.condition(binding_only=True)
-    scopes: dict[int, list[int]] = {pk: [] for pk in reaches}
-    for row in Rule.objects.published().live_on(on).filter(any_market).annotate(**flags).values("pk", *flags):
-        for pk in reaches:
-            if row[f"in_{pk}"]:
-                scopes[pk].append(row["pk"])
-    return scopes
-
-
-def flag(condition: Q) -> Case:
-    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
-
-
-def tally(companies, scopes: dict, *, staff: bool) -> dict[tuple[int, object], Readiness]:
-    """Readiness of each company in each scope (a name -> rule subquery): two aggregate queries."""
-    totals = Requirement.objects.aggregate(
-        **{f"s{n}": Count("pk", filter=Q(rule__in=rules)) for n, rules in enumerate(scopes.values())}
+    sums = scopes.rules().aggregate(
+        **{name: Sum("requirement_count", filter=condition) for name, (_, condition) in named.items()}
     )
-    keys = list(scopes)
-    result = {(c.pk, key): Readiness(total=totals[f"s{n}"]) for c in companies for n, key in enumerate(keys)}
-    if not scopes:
+    return {key: sums[name] or 0 for name, (key, _) in named.items()}
+
+
+def tally(companies, scopes: Scopes, *, staff: bool) -> dict[tuple[int, object], Readiness]:
+    """Readiness of each company in each column: two aggregate queries, joined from the rules' side."""
+    totals = requirement_totals(scopes)
+    result = {(c.pk, key): Readiness(total=totals[key]) for c in companies for key in scopes.columns}
+    if not scopes.columns:
         return result
-    annotations = {}
-    for n, rules in enumerate(scopes.values()):
-        in_scope = Q(requirement__rule__in=rules)
-        annotations |= {
-            f"n{n}": Count("pk", filter=in_scope),
-            f"c{n}": Count("pk", filter=in_scope & Q(carried=True)),
-            f"x{n}": Count("pk", filter=in_scope & Q(is_sample=True)),
-            f"i{n}": Count("pk", filter=in_scope & Q(visibility="internal")),
-        }
-    rows = (
-        effective_statuses(staff)
-        .filter(company__in=[company.pk for company in companies])
-        .values("company_id", "status")
-        .order_by()
-        .annotate(**annotations)
+    rows = status_rows(staff)
+    named = scopes.named("n")
+    # Grouped by the row's kind too, so that each column needs one count, not four.
+    kinds = {"company": F(f"{rows}__company_id")} | {
+        field: F(f"{rows}__{field}") for field in ("status", "carried", "is_sample", "visibility")
+    }
+    counted = (
+        scopes.rules()
+        .filter(**{f"{rows}__company__in": [company.pk for company in companies]})
+        .values(**kinds)
+        .annotate(**{name: Count("pk", filter=condition) for name, (_, condition) in named.items()})
     )
-    for row in rows:
-        for n, key in enumerate(keys):
-            readiness = result[(row["company_id"], key)]
-            readiness.counts[row["status"]] = readiness.counts.get(row["status"], 0) + row[f"n{n}"]
-            readiness.carried += row[f"c{n}"]
-            readiness.samples += row[f"x{n}"]
-            readiness.internal += row[f"i{n}"]
+    for row in counted:
+        for name, (key, _) in named.items():
+            readiness, n = result[(row["company"], key)], row[name]
+            readiness.counts[row["status"]] = readiness.counts.get(row["status"], 0) + n
+            readiness.carried += n if row["carried"] else 0
+            readiness.samples += n if row["is_sample"] else 0
+            readiness.internal += n if row["visibility"] == "internal" else 0
     return result
 
 
@@ -156,16 +170,18 @@ def with_coverage(figures: dict[tuple, Readiness], coverage: dict) -> None:
         figure.coverage = coverage[column]
 
 
+def in_topic(topic: Topic) -> Exists:
+    """Tagged with ``topic`` or a sub-topic: looked up per counted rule, never read out whole."""
+    tags = Rule.topics.through.objects.filter(rule_id=OuterRef("pk"), topic__in=with_subtopics([topic]))
+    return Exists(tags)
+
+
 def readiness_by_topic(companies, jurisdiction, topics, on: dt.date, *, staff: bool) -> dict[tuple, Readiness]:
     """Readiness in one market for each topic (a parent topic takes in its sub-topics); keyed by (company, topic)."""
-    rules = scopes_by_jurisdiction([jurisdiction], on)[jurisdiction.pk]
-    flags = {f"t{topic.pk}": flag(Q(pk__in=Rule.objects.in_topics([topic]).values("pk"))) for topic in topics}
-    scopes: dict[int, list[int]] = {topic.pk: [] for topic in topics}
-    for row in Rule.objects.filter(pk__in=rules).annotate(**flags).values("pk", *flags):
-        for topic in topics:
-            if row[f"t{topic.pk}"]:
-                scopes[topic.pk].append(row["pk"])
-    return tally(companies, scopes, staff=staff)
+    market = scopes_by_jurisdiction([jurisdiction], on)
+    condition = market.columns[jurisdiction.pk]
+    columns = {topic.pk: condition & in_topic(topic) for topic in topics}
+    return tally(companies, Scopes(on, columns, market.any & condition), staff=staff)
 
 
 @dataclass
@@ -190,34 +206,38 @@ def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
 def trends(companies, markets: dict[int, list], on: dt.date, *, staff: bool) -> dict[int, Trend]:
     """Met share over time, from assessment dates: cumulative met counts by month over the total that applies.
 
-    ``markets`` maps each company pk to its market jurisdictions. Three queries in all.
+    ``markets`` maps each company pk to its market jurisdictions. Four queries in all.
     """
     jurisdictions = {j.pk: j for js in markets.values() for j in js}
     scopes = scopes_by_jurisdiction(list(jurisdictions.values()), on)
-    totals = Requirement.objects.aggregate(**{f"j{pk}": Count("pk", filter=Q(rule__in=r)) for pk, r in scopes.items()})
-    met = {
-        f"j{pk}": Count("pk", filter=Q(requirement__rule__in=rules, status=AssessmentStatus.MET))
-        for pk, rules in scopes.items()
-    }
-    rows = (
-        effective_statuses(staff)
-        .filter(company__in=[c.pk for c in companies], assessed_on__isnull=False, assessed_on__lte=on)
-        .annotate(month=TruncMonth("assessed_on"))
-        .values("company_id", "month")
-        .order_by("month")
+    totals = requirement_totals(scopes)
+    rows = status_rows(staff)
+    met = {name: Count("pk", filter=condition) for name, (_, condition) in scopes.named("j").items()}
+    keys = {key: name for name, (key, _) in scopes.named("j").items()}
+    counted = (
+        scopes.rules()
+        .filter(
+            **{
+                f"{rows}__company__in": [c.pk for c in companies],
+                f"{rows}__status": AssessmentStatus.MET,
+                f"{rows}__assessed_on__isnull": False,
+                f"{rows}__assessed_on__lte": on,
+            }
+        )
+        .values(company=F(f"{rows}__company_id"), month=TruncMonth(f"{rows}__assessed_on"))
         .annotate(**met)
-        if scopes
+        .order_by("month")
+        if met
         else []
     )
     monthly: dict[int, dict[dt.date, int]] = {}
-    for row in rows:
-        company_markets = markets.get(row["company_id"], [])
-        gained = sum(row[f"j{j.pk}"] for j in company_markets)
+    for row in counted:
+        gained = sum(row[keys[j.pk]] for j in markets.get(row["company"], []))
         month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
-        monthly.setdefault(row["company_id"], {})[month] = gained
+        monthly.setdefault(row["company"], {})[month] = gained
     result = {}
     for company in companies:
-        total = sum(totals.get(f"j{j.pk}", 0) for j in markets.get(company.pk, []))
+        total = sum(totals.get(j.pk, 0) for j in markets.get(company.pk, []))
         gains = monthly.get(company.pk, {})
         if not gains or not total:
             result[company.pk] = Trend([])
@@ -230,9 +250,15 @@ def trends(companies, markets: dict[int, list], on: dt.date, *, staff: bool) -> 
     return result
 
 
-def requirements_behind(company, jurisdiction, on: dt.date, status: str, *, staff: bool, topic: Topic | None = None):
-    """The requirements behind one figure: those of a market (and topic) in ``status``, with their effective row."""
-    rules = Rule.objects.filter(pk__in=scopes_by_jurisdiction([jurisdiction], on)[jurisdiction.pk])
+def requirements_behind(
+    company, jurisdiction, on: dt.date, status: str, *, staff: bool, topic: Topic | None = None, limit=None
+):
+    """The requirements behind one figure: those of a market (and topic) in ``status``, with their effective row.
+
+    ``limit`` keeps a page bounded: "unknown" in a large market is thousands of requirements.
+    """
+    market = scopes_by_jurisdiction([jurisdiction], on)
+    rules = market.rules().filter(market.columns[jurisdiction.pk])
     if topic:
         rules = rules.in_topics([topic])
     requirements = Requirement.objects.filter(rule__in=rules.values("pk")).select_related("rule__jurisdiction")
@@ -241,7 +267,7 @@ def requirements_behind(company, jurisdiction, on: dt.date, status: str, *, staf
         requirements = requirements.exclude(pk__in=statuses.exclude(status=status).values("requirement_id"))
     else:
         requirements = requirements.filter(pk__in=statuses.filter(status=status).values("requirement_id"))
-    rows = statuses.filter(requirement__in=requirements).select_related("via_requirement__rule")
+    ordered = list(requirements.order_by("rule__jurisdiction__code", "rule__title", "order")[:limit])
+    rows = statuses.filter(requirement__in=[r.pk for r in ordered]).select_related("via_requirement__rule")
     found = {row.requirement_id: row for row in rows}
-    ordered = requirements.order_by("rule__jurisdiction__code", "rule__title", "order")
     return [(requirement, found.get(requirement.pk)) for requirement in ordered]

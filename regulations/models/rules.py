@@ -229,7 +229,11 @@ class Rule(models.Model):
         null=True, editable=False, help_text="Kept by database triggers on PostgreSQL; unused on SQLite."
     )
 
-    history = HistoricalRecords(m2m_fields=[topics], excluded_fields=["search_vector"])
+    requirement_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="How many requirements the rule has; kept by database triggers."
+    )
+
+    history = HistoricalRecords(m2m_fields=[topics], excluded_fields=["search_vector", "requirement_count"])
     objects = RuleManager()
 
     class Meta:
@@ -291,6 +295,20 @@ class Rule(models.Model):
                     "level_max",
                 ],
                 name="rule_state_jurisdiction",
+            ),
+            # Covers the readiness totals: the rules binding in a market, summed by requirement count.
+            models.Index(
+                fields=["state", "jurisdiction"],
+                include=[
+                    "id",
+                    "binding_by_itself",
+                    "instrument",
+                    "adopted_on",
+                    "applies_from",
+                    "applies_until",
+                    "requirement_count",
+                ],
+                name="rule_market_scope",
             ),
             models.Index(fields=["applies_from"], name="rule_applies_from"),
             models.Index(fields=["-updated_at"], name="rule_recently_updated"),

@@ -13,6 +13,8 @@ from regulations.models import AssessmentStatus, Company, MarketStatus, Topic
 from regulations.readiness import readiness_by_market, readiness_by_topic, requirements_behind, trends, with_coverage
 
 MARKET_ORDER = {status: n for n, status in enumerate(MarketStatus.values)}
+# The requirements listed behind a figure; the figure itself gives the full number.
+DRILLDOWN_LIMIT = 200
 
 
 def ordered_markets(company: Company) -> list:
@@ -37,6 +39,12 @@ def checklist_links(company: Company, markets) -> dict[str, str]:
     """Query strings of the firm's checklist across its markets, by format."""
     params = [("applies_in", m.jurisdiction.code.lower()) for m in markets] + [("company", company.slug)]
     return {fmt: "?" + urlencode([*params, ("format", fmt)]) for fmt in ("html", "xlsx", "csv")}
+
+
+def drilldown_total(company, chosen, status, topic, by_market, by_topic) -> int | None:
+    """How many requirements the drilled figure counts (None for a market the firm does not sell in)."""
+    figure = by_topic.get((company.pk, topic.pk)) if topic else by_market.get((company.pk, getattr(chosen, "pk", None)))
+    return figure.count(status) if figure and status else None
 
 
 def company_detail(request, slug: str):
@@ -66,9 +74,12 @@ def company_detail(request, slug: str):
         "topic_rows": [(t, r) for t, r in topic_rows if r.total],
         "trend": trends([company], {company.pk: places}, on, staff=staff)[company.pk],
         "checklist": checklist_links(company, markets),
-        "drilldown": requirements_behind(company, chosen, on, status, staff=staff, topic=form.cleaned_data["topic"])
+        "drilldown": requirements_behind(
+            company, chosen, on, status, staff=staff, topic=form.cleaned_data["topic"], limit=DRILLDOWN_LIMIT
+        )
         if status and chosen
         else None,
+        "drilldown_total": drilldown_total(company, chosen, status, form.cleaned_data["topic"], by_market, by_topic),
         "status_label": AssessmentStatus(status).label if status else "",
     }
     return render(request, "regulations/companies/detail.html", context)
