@@ -23,3 +23,9 @@ class SlugConverter(StringConverter):
     """A rule's or firm's slug, in any case, no longer than a slug may be."""
 
     regex = f"[-a-zA-Z0-9_]{{1,{SLUG_LENGTH}}}"
+
+
+class TableFormatConverter(StringConverter):
+    """The formats a listing downloads as: /rules.csv, /jurisdictions.json."""
+
+    regex = "csv|json"

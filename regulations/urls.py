@@ -1,16 +1,20 @@
 from django.urls import path, register_converter
 
-from .converters import JurisdictionCodeConverter, SlugConverter
-from .views import changes, checklist, companies, health, home, jurisdictions, matrix, rules
+from .converters import JurisdictionCodeConverter, SlugConverter, TableFormatConverter
+from .views import changes, checklist, companies, health, home, jurisdictions, matrix, rules, tables
 
 app_name = "regulations"
 
 register_converter(JurisdictionCodeConverter, "jurisdiction_code")
 register_converter(SlugConverter, "bounded_slug")
+register_converter(TableFormatConverter, "table_format")
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("rules/", rules.rule_list, name="rule-list"),
+    path("rules.<table_format:fmt>", tables.rules_table, name="rule-table"),
+    path("jurisdictions.<table_format:fmt>", tables.jurisdictions_table, name="jurisdiction-table"),
+    path("companies.<table_format:fmt>", tables.companies_table, name="company-table"),
     path("rules/<bounded_slug:slug>/", rules.rule_detail, name="rule-detail"),
     path(
         "rules/<bounded_slug:slug>/requirements/<bounded_slug:key>/",

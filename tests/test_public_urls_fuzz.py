@@ -86,6 +86,7 @@ RULE_PARAMS = ["q", "jurisdiction", "applies_in", "topic", "status", "instrument
 URLS = {
     "/": [],
     "/rules/": [*RULE_PARAMS, "page", "format"],
+    "/rules.json": RULE_PARAMS,
     "/rules/eu-gdpr/": [],
     "/rules/eu-gdpr/requirements/art-27/": [],
     "/jurisdictions/": [],

@@ -1,6 +1,7 @@
 """CSV, streamed row by row: UTF-8 with a BOM so Excel reads Chinese text, formulas guarded."""
 
 import csv
+from collections.abc import Iterable, Iterator
 
 from django.http import StreamingHttpResponse
 
@@ -16,16 +17,22 @@ class Echo:
         return value
 
 
-def csv_lines(checklist: Checklist):
+def csv_stream(titles: list[str], rows: Iterable[list], empty_note: str = "") -> Iterator[str]:
+    """A header and rows as CSV lines: a BOM first so Excel reads Chinese text, every cell guarded."""
     writer = csv.writer(Echo())
     yield "\ufeff"
-    yield writer.writerow([column.title for column in checklist.columns])
+    yield writer.writerow(titles)
     empty = True
-    for row in checklist.rows:
+    for row in rows:
         empty = False
-        yield writer.writerow([guard(as_text(row[key])) for key in checklist.keys])
-    if empty:
-        yield writer.writerow([checklist.empty_note])
+        yield writer.writerow([guard(as_text(value)) for value in row])
+    if empty and empty_note:
+        yield writer.writerow([empty_note])
+
+
+def csv_lines(checklist: Checklist):
+    rows = ([row[key] for key in checklist.keys] for row in checklist.rows)
+    return csv_stream([column.title for column in checklist.columns], rows, checklist.empty_note)
 
 
 def csv_response(checklist: Checklist) -> StreamingHttpResponse:

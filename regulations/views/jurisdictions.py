@@ -16,21 +16,16 @@ from regulations.coverage import coverage_of
 from regulations.exports import WRITERS, TooLargeForPdf
 from regulations.exports import pdf as pdf_export
 from regulations.forms import CompareForm, ProfileForm
+from regulations.listings import researched_places
 from regulations.models import CurationState, Jurisdiction, Rule, VehicleSituation, legal_status_expression
-from regulations.places import applicable_counts
 from regulations.printing import pdf_response, render_pdf
-from regulations.selectors import group_by_domain, researched_jurisdictions, upcoming_deadlines
+from regulations.selectors import group_by_domain, upcoming_deadlines
 from regulations.views.exports import invalid, refuse_with, site_of, written
 
 
 def jurisdiction_list(request):
     today = timezone.localdate()
-    covered = list(researched_jurisdictions())
-    counts = applicable_counts(covered, today, Rule.objects.published())
-    coverage = coverage_of(covered, today)
-    for jurisdiction in covered:
-        jurisdiction.applicable = counts[jurisdiction.pk]
-        jurisdiction.coverage = coverage[jurisdiction.pk]
+    covered = researched_places(today)
     regions: dict[str, list[Jurisdiction]] = {}
     for jurisdiction in covered:
         regions.setdefault(jurisdiction.region or "International", []).append(jurisdiction)
