@@ -29,7 +29,7 @@ import enum
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils.formats import date_format
 
 from .models import (
@@ -262,6 +262,44 @@ class Applicability:
     def rules(self, queryset: QuerySet | None = None, *, binding_only: bool = False) -> QuerySet:
         queryset = Rule.objects.published() if queryset is None else queryset
         return queryset.filter(self.condition(binding_only=binding_only))
+
+    def force_condition(self, forces) -> Q:
+        """Rules whose verdict here is one of ``forces`` (None: not recorded), as one SQL condition.
+
+        Each force's own paths, less the stronger forces': the same answer as ``verdicts``
+        (the tests hold them to it), so a page can count and the rule list filter by force.
+        """
+        condition, stronger = Q(pk__in=[]), Q(pk__in=[])
+        for force, paths in self.paths_by_force().items():
+            if force in forces:
+                condition |= paths & ~stronger
+            stronger |= paths
+        return condition
+
+    def force_expression(self) -> Case:
+        """Each rule's force here as one SQL expression, by its key (``force_key``): to count rules by force."""
+        whens = [When(paths, then=Value(force_key(force))) for force, paths in self.paths_by_force().items()]
+        return Case(*whens, default=Value(force_key(None)), output_field=models.CharField())
+
+    def paths_by_force(self) -> dict[Force | None, Q]:
+        """What reaches here with each force, strongest first, before a stronger force takes a rule."""
+        applied = sorted(self.applications)
+        paths = {
+            Force.BINDING: self.condition(binding_only=True),
+            Force.RECOGNISED: Q(pk__in=[]),
+            Force.ADVISORY: Q(jurisdiction_id__in=list(self.reaching), binding_by_itself=False),
+            None: Q(pk__in=[]),
+        }
+        for body, roles in self.treaties.items():
+            if MembershipRole.PARTY_1958 in roles:
+                regulation = Q(jurisdiction_id=body, treaty_instrument=TreatyInstrument.UN_REGULATION)
+                agreement = Q(jurisdiction_id=body, treaty_instrument=TreatyInstrument.AGREEMENT_1958)
+                paths[Force.RECOGNISED] |= agreement | (regulation & Q(pk__in=applied))
+                paths[None] |= regulation & ~Q(pk__in=applied)
+            if MembershipRole.PARTY_1998 in roles:
+                instruments = [TreatyInstrument.AGREEMENT_1998, TreatyInstrument.UN_GTR]
+                paths[Force.ADVISORY] |= Q(jurisdiction_id=body, treaty_instrument__in=instruments)
+        return paths
 
     # ---- the reasons, in Python
 

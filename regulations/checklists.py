@@ -17,13 +17,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import groupby
+from itertools import groupby, islice
 from operator import itemgetter
 from typing import NamedTuple
 
 from django.db import models
 from django.db.models import (
     Case,
+    Count,
     F,
     FilteredRelation,
     IntegerField,
@@ -200,6 +201,11 @@ class Checklist:
     data_version: str
     coverage: list[PlaceCoverage] = field(default_factory=list)  # of each market, for the domains asked about
     site: str = ""  # scheme and host the links point to
+    sections: list[Section] = field(default_factory=list, repr=False)  # what ``rows`` streams, for ``totals``
+
+    def totals(self) -> Totals:
+        """How many rows (and rules under their markets) ``rows`` holds, counted in one query without reading them."""
+        return count_rows(self.query, self.sections)
 
     @property
     def keys(self) -> list[str]:
@@ -273,10 +279,13 @@ def columns_for(query: ChecklistQuery) -> list[Column]:
     return [*columns[: len(BASE_COLUMNS)], STATUS_COLUMN, *columns[len(BASE_COLUMNS) :], *TEAM_COLUMNS]
 
 
-def build_checklist(query: ChecklistQuery, rules: QuerySet | None = None, site: str = "") -> Checklist:
+def build_checklist(
+    query: ChecklistQuery, rules: QuerySet | None = None, site: str = "", limit: int | None = None
+) -> Checklist:
     """The checklist for ``query``; ``rules`` narrows the published rules (a list filter, admin selection).
 
-    ``site`` (scheme and host) makes each row's link to its requirement absolute.
+    ``site`` (scheme and host) makes each row's link to its requirement absolute. ``limit`` (a
+    preview) stops the rows after that many, so no more are read; ``totals()`` still counts all.
     """
     rules = Rule.objects.published() if rules is None else rules
     sections = plan(query, rules)
@@ -285,11 +294,12 @@ def build_checklist(query: ChecklistQuery, rules: QuerySet | None = None, site: 
     return Checklist(
         query=query,
         columns=columns_for(query),
-        rows=iter_rows(context, sections),
+        rows=islice(iter_rows(context, sections, limit), limit),
         generated_at=timezone.now(),
         data_version=data_version(),
         coverage=checklist_coverage(query),
         site=site.rstrip("/"),
+        sections=sections,
     )
 
 
@@ -313,19 +323,29 @@ def scoped_rules(query: ChecklistQuery, rules: QuerySet) -> QuerySet:
     return rules if query.level is None else rules.for_level(query.level)
 
 
+def matching_requirements(query: ChecklistQuery, rule_ids) -> QuerySet:
+    """The requirements of ``rule_ids`` that make rows: about the topics asked (their own, else their rule's)
+    and, for a day's checklist, not yet superseded on that day."""
+    requirements = Requirement.objects.filter(rule_id__in=rule_ids)
+    if query.topics:
+        requirements = requirements.in_topics(query.topics)
+    return requirements.current_on(query.on) if query.live_only else requirements
+
+
 def requirement_rows(query: ChecklistQuery, rule_ids, group: Case | None = None) -> QuerySet:
     """Requirements of ``rule_ids`` with rule, first source and a firm's assessment, in checklist order.
 
-    Only those about the topics asked (their own topics, else their rule's), and, for a day's
-    checklist, not yet superseded on that day. ``group`` orders before the topic (markets in common).
+    ``group`` orders before the topic (markets in common). The topics carry their slug, which
+    every row names: a deferred slug would cost a query per topic of every row.
     """
     first_topic = Topic.rules.through.objects.filter(rule_id=OuterRef("rule_id")).order_by("topic__order")
     first_source = Source.objects.filter(rule_id=OuterRef("rule_id")).order_by("-official", "order", "pk")
+    topics = Topic.objects.order_by("order").only("slug", "name", "order")
     requirements = (
-        Requirement.objects.filter(rule_id__in=rule_ids)
+        matching_requirements(query, rule_ids)
         .select_related("rule__jurisdiction")
         .only(*ROW_FIELDS)
-        .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("order").only("name", "order")))
+        .prefetch_related(Prefetch("topics", queryset=topics))
         .annotate(
             topic_order=Subquery(first_topic.values("topic__order")[:1]),
             source_url=Subquery(first_source.values("url")[:1]),
@@ -333,10 +353,6 @@ def requirement_rows(query: ChecklistQuery, rule_ids, group: Case | None = None)
         .alias(group=group or Value(0))
         .order_by("group", F("topic_order").asc(nulls_last=True), "rule__title", "rule_id", "order", "pk")
     )
-    if query.topics:
-        requirements = requirements.in_topics(query.topics)
-    if query.live_only:
-        requirements = requirements.current_on(query.on)
     if query.company:
         relation = "effectivestatus_rows" if query.include_internal else "publiceffectivestatus_rows"
         own = FilteredRelation(relation, condition=Q(**{f"{relation}__company": query.company}))
@@ -403,18 +419,46 @@ class RowContext:
         return make_row(self, section.jurisdiction, requirement, verdict, phase)
 
 
-def iter_rows(context: RowContext, sections: list[Section]) -> Iterator[dict]:
-    """Stream the rows, read in chunks: per market, or one per requirement with all its markets."""
+def iter_rows(context: RowContext, sections: list[Section], limit: int | None = None) -> Iterator[dict]:
+    """Stream the rows, read in chunks: per market, or one per requirement with all its markets.
+
+    With ``limit``, each query reads at most that many requirements (the caller stops there).
+    """
+    chunk = min(CHUNK, limit or CHUNK)
     if context.query.layout == Layout.MARKET or len(sections) < 2:
         for section in sections:
-            for requirement in requirement_rows(context.query, section.rule_ids).iterator(chunk_size=CHUNK):
+            requirements = requirement_rows(context.query, section.rule_ids)[:limit]
+            for requirement in requirements.iterator(chunk_size=chunk):
                 yield context.row(section, requirement)
         return
     rule_ids = {pk for section in sections for pk in section.rule_ids}
-    requirements = requirement_rows(context.query, rule_ids, group=by_markets_in_common(sections))
-    for requirement in requirements.iterator(chunk_size=CHUNK):
+    requirements = requirement_rows(context.query, rule_ids, group=by_markets_in_common(sections))[:limit]
+    for requirement in requirements.iterator(chunk_size=chunk):
         markets = [section for section in sections if requirement.rule_id in section.verdicts]
         yield merged([context.row(section, requirement) for section in markets])
+
+
+class Totals(NamedTuple):
+    rows: int
+    rules: int  # a rule counts once per group of markets it is listed under, as the preview shows it
+
+
+def count_rows(query: ChecklistQuery, sections: list[Section]) -> Totals:
+    """What ``iter_rows`` yields for ``sections``, counted by the database in one query.
+
+    Laid out per market, a requirement makes a row in each market its rule is listed under.
+    """
+    every = {pk for section in sections for pk in section.rule_ids}
+    if not every:
+        return Totals(0, 0)
+    matching = matching_requirements(query, every)
+    if query.layout != Layout.MARKET or len(sections) < 2:
+        return Totals(**matching.aggregate(rows=Count("pk"), rules=Count("rule_id", distinct=True)))
+    parts = [Q(rule_id__in=section.rule_ids) for section in sections if section.rule_ids]
+    counts = {f"rows{n}": Count("pk", filter=inside) for n, inside in enumerate(parts)}
+    counts |= {f"rules{n}": Count("rule_id", distinct=True, filter=inside) for n, inside in enumerate(parts)}
+    found = matching.aggregate(**counts)
+    return Totals(*(sum(found[f"{key}{n}"] for n in range(len(parts))) for key in ("rows", "rules")))
 
 
 def by_markets_in_common(sections: list[Section]) -> Case:
@@ -455,10 +499,12 @@ def permalink(template: str, requirement: Requirement) -> str:
 
 
 def topics_by_rule(rule_ids) -> dict[int, list[Topic]]:
+    """Each rule's topics in topic order: pairs read as tuples and the few topics once (thousands of rules)."""
+    topics = Topic.objects.only("slug", "name", "order").in_bulk()
+    pairs = Topic.rules.through.objects.filter(rule_id__in=set(rule_ids)).order_by("topic__order", "topic_id")
     found: dict[int, list[Topic]] = {}
-    pairs = Topic.rules.through.objects.filter(rule_id__in=set(rule_ids)).select_related("topic")
-    for pair in pairs.order_by("topic__order").only("rule_id", "topic__slug", "topic__name", "topic__order"):
-        found.setdefault(pair.rule_id, []).append(pair.topic)
+    for rule_id, topic_id in pairs.values_list("rule_id", "topic_id"):
+        found.setdefault(rule_id, []).append(topics[topic_id])
     return found
 
 

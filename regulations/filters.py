@@ -15,12 +15,13 @@ from django import forms
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from .applicability import applicabilities
+from .applicability import Force, applicabilities, force_key, force_label
 from .fields import DayField
 from .models import Instrument, Jurisdiction, LegalStatus, Topic, legal_status_expression
 from .search import MAX_QUERY_LENGTH, Hits, find, search_rules
 
 LIVE_STATUSES = [LegalStatus.IN_FORCE.value, LegalStatus.ADOPTED.value]
+FORCES = [(force_key(force), force_label(force)) for force in (*Force, None)]
 SAE_LEVELS = [(str(level), f"SAE Level {level}") for level in range(6)]
 SORTS = {
     "relevance": ("Relevance", ["-search_rank", "jurisdiction__code", "title"]),
@@ -82,6 +83,8 @@ class RuleFilterForm(forms.Form):
             self.add_error("in_force_on", "Give the day once: on and in_force_on name different days.")
         elif old:
             cleaned["on"], cleaned["in_force_on"] = old, None
+        if cleaned.get("force") and not cleaned.get("applies_in"):
+            self.add_error("force", "Choose a market under “Applies in”: force is how a rule holds in a place.")
         return cleaned
 
 
@@ -94,6 +97,7 @@ class RuleFilter(django_filters.FilterSet):
     )
     jurisdiction = jurisdictions_filter("filter_jurisdiction", label="Made by")
     applies_in = jurisdictions_filter("filter_applies_in", label="Applies in")
+    force = django_filters.MultipleChoiceFilter(label="Force there", choices=FORCES, method="filter_force")
     topic = topics_filter()
     status = django_filters.MultipleChoiceFilter(
         label="Legal status", choices=LegalStatus.choices, method="filter_status"
@@ -108,7 +112,18 @@ class RuleFilter(django_filters.FilterSet):
 
     class Meta:
         form = RuleFilterForm
-        fields = ["q", "jurisdiction", "applies_in", "topic", "status", "instrument", "level", "on", "in_force_on"]
+        fields = [
+            "q",
+            "jurisdiction",
+            "applies_in",
+            "force",
+            "topic",
+            "status",
+            "instrument",
+            "level",
+            "on",
+            "in_force_on",
+        ]
 
     def __init__(self, data=None, *args, today: dt.date | None = None, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -158,6 +173,16 @@ class RuleFilter(django_filters.FilterSet):
         condition = Q()
         for reach in self.applicability:
             condition |= reach.condition()
+        return queryset.filter(condition)
+
+    def filter_force(self, queryset, name, value):
+        """Rules whose verdict in a chosen market is one of the forces ticked (what a profile counts)."""
+        if not value:
+            return queryset
+        forces = [Force(key) if key in Force.values else None for key in value]
+        condition = Q(pk__in=[])
+        for reach in self.applicability:
+            condition |= reach.force_condition(forces)
         return queryset.filter(condition)
 
     def filter_topic(self, queryset, name, value):

@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from regulations import models as m
-from regulations.applicability import Force, StepKind, applicability
+from regulations.applicability import Force, StepKind, applicability, force_key
 from regulations.places import applicable_counts, coverage
 
 from .factories import JurisdictionFactory, MembershipFactory, RuleFactory, RuleRelationFactory, UnionFactory
@@ -295,6 +295,20 @@ def test_the_binding_condition_agrees_with_the_verdicts_everywhere(on):
         reaching = {pk for pk, verdict in reach.verdicts(rules).items() if verdict.reasons}
         assert set(reach.rules(binding_only=True).values_list("pk", flat=True)) == binding, place.code
         assert set(reach.rules().values_list("pk", flat=True)) == reaching, place.code
+
+
+@pytest.mark.parametrize("on", [TODAY, dt.date(2019, 6, 1)])
+def test_each_force_in_sql_agrees_with_the_verdicts_everywhere(on):
+    """What a profile counts (``force_expression``) and the rule list filters (``force_condition``) by force."""
+    rules = list(m.Rule.objects.published())
+    for place in m.Jurisdiction.objects.select_related("parent").filter(code__in=[*REAL_PLACES]):
+        reach = applicability(place, on)
+        verdicts = {pk: verdict.key for pk, verdict in reach.verdicts(rules).items() if verdict.reasons}
+        counted = dict(reach.rules().annotate(force=reach.force_expression()).values_list("pk", "force"))
+        assert counted == verdicts, place.code
+        for force in (*Force, None):
+            found = set(m.Rule.objects.published().filter(reach.force_condition([force])).values_list("pk", flat=True))
+            assert found == {pk for pk, key in verdicts.items() if key == force_key(force)}, (place.code, force)
 
 
 REAL_PLACES = [

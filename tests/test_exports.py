@@ -13,6 +13,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from regulations import models as m
+from regulations.views.checklist import PREVIEW_ROWS
 
 from .factories import (
     AssessmentFactory,
@@ -345,3 +346,37 @@ def test_every_format_carries_the_force_of_each_row(client):
         assert by_citation["UN Regulation No. 155"] == "recognised"
         assert by_citation["SI 2020/818 (as amended by SI 2022/1273)"] == "binding"
         assert {row[force] for row in table[1:]} == {"binding", "recognised"}
+
+
+@pytest.fixture
+def long_checklist():
+    """One rule with more requirements than the preview shows, each with topics of its own."""
+    rule = RuleFactory(jurisdiction=JurisdictionFactory(code="QL", name="Longland"), title="Long Vehicle Act")
+    topics = list(m.Topic.objects.filter(slug__in=["cybersecurity", "personal-data"]))
+    for requirement in RequirementFactory.create_batch(PREVIEW_ROWS + 20, rule=rule):
+        requirement.topics.set(topics)
+    return rule
+
+
+def test_a_long_preview_shows_its_first_rows_says_how_many_and_the_csv_holds_them_all(client, long_checklist):
+    """Issue 14: the preview is bounded; its heading counts every row; the downloads hold them all."""
+    response = client.get(URL, {"applies_in": "ql", "on": ON})
+    page = response.content.decode()
+    shown = [row for market in response.context["groups"] for rule in market.rules for row in rule.rows]
+    assert len(shown) == PREVIEW_ROWS == page.count('<a class="text-nowrap"')
+    total = PREVIEW_ROWS + 20
+    assert f"{total} requirements from 1 rule in 1 market" in page
+    assert f"This preview shows the first {PREVIEW_ROWS} of the {total} requirements (1 of 1 rules)" in page
+    assert "downloads hold all" in page and "inside this rule" in page
+    table = read_csv(body(client.get(URL, {"applies_in": "ql", "on": ON, "format": "csv"})))
+    assert len(table) - 1 == total
+
+
+@pytest.mark.parametrize("layout", ["requirement", "market"])
+def test_a_previews_count_is_the_number_of_rows_the_downloads_hold(client, layout):
+    params = {**PARAMS, "applies_in": ["de", "jp", "fr"], "layout": layout}
+    totals = client.get(URL, params).context["totals"]
+    table = read_csv(body(client.get(URL, {**params, "format": "csv"})))
+    header, rows = table[0], table[1:]
+    at = header.index("Applies in"), header.index("Rule title")
+    assert totals == (len(rows), len({(row[at[0]], row[at[1]]) for row in rows}))

@@ -1,11 +1,18 @@
 """Rule pages, jurisdiction profiles, comparison and the front page."""
 
+import datetime as dt
+
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
+from django.utils.html import escape
 
 from regulations import models as m
+from regulations.filters import RuleFilter
+from regulations.profiles import profile
+from regulations.views.jurisdictions import GROUP_RULES
 
-from .factories import RuleFactory
+from .factories import JurisdictionFactory, RuleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +123,46 @@ def test_health_probe(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": response.json()["database"]}
+
+
+def profile_groups(context) -> list:
+    return [*context["binding_groups"], *(context[force] for force in ("recognised", "advisory", "unrecorded"))]
+
+
+def listed_by(link: str) -> set[int]:
+    """The rules the rule list shows at ``link``, through its own FilterSet."""
+    query = QueryDict(link.split("?", 1)[1])
+    filterset = RuleFilter(query, queryset=m.Rule.objects.published())
+    assert filterset.is_valid(), filterset.errors
+    return set(filterset.qs.values_list("pk", flat=True))
+
+
+def test_a_profile_lists_a_groups_first_rules_with_its_count_and_the_rule_list_of_all_of_them(client):
+    """Issue 14: a domain with more binding rules than a group lists shows its first, its count and a link."""
+    topic = m.Topic.objects.get(slug="cybersecurity")
+    place = JurisdictionFactory(code="QG", name="Grouplandia", region="Europe")
+    RuleFactory.create_batch(GROUP_RULES + 3, jurisdiction=place, topics=[topic])
+    RuleFactory(jurisdiction=place, topics=[topic], applies_until=dt.date(2022, 1, 1))  # repealed, still counted
+    response, page = get(client, "jurisdiction-detail", "qg", on="2026-11-25")
+    (group,) = response.context["binding_groups"]
+    assert (group.domain, group.count, len(group.rules)) == (topic.parent or topic, GROUP_RULES + 4, GROUP_RULES)
+    assert f"{GROUP_RULES} of {GROUP_RULES + 4} shown" in page
+    assert f'href="{escape(group.link)}">All {GROUP_RULES + 4} rules on' in page
+    listed = client.get(group.link)
+    assert listed.status_code == 200 and listed.context["page"].paginator.count == GROUP_RULES + 4
+    assert m.Rule.objects.filter(pk__in=group.ids).count() == GROUP_RULES
+
+
+@pytest.mark.parametrize("code", ["de", "gb", "no", "kr", "us-ca", "cn"])
+def test_each_profile_groups_link_lists_exactly_the_rules_it_counts(client, code):
+    """On real content, binding by domain and the weaker forces: the link's list is the group, rule for rule."""
+    response, _ = get(client, "jurisdiction-detail", code, on="2026-11-25")
+    context = response.context
+    every = profile(context["jurisdiction"], context["on"])
+    groups = [group for group in profile_groups(every) if group and not group.every_domain]
+    assert groups
+    for group in groups:
+        assert listed_by(group.link) == set(group.ids) and len(group.ids) == group.count, (code, group.force)
+    shown = {(group.force, group.domain): group for group in profile_groups(context) if group}
+    assert {key: group.count for key, group in shown.items()} == {(g.force, g.domain): g.count for g in groups}
+    assert all(len(group.rules) == min(group.count, GROUP_RULES) for group in shown.values())

@@ -40,6 +40,7 @@ def add_rules(place, count):
     for _ in range(count):
         rule = RuleFactory(jurisdiction=place, topics=topics)
         requirement = RequirementFactory(rule=rule)
+        requirement.topics.set(topics[:1])  # a topic of its own: every row names its topics' slugs
         SourceFactory(rule=rule)
         MilestoneFactory(rule=rule, date=soon, jurisdiction=eu)
         MilestoneFactory(rule=rule, requirement=requirement, kind=m.MilestoneKind.ALL_NEW_VEHICLES, date=soon)
@@ -70,6 +71,8 @@ PAGES = [
     "/rules/un-r155/",
     "/checklist/?applies_in=qb&applies_in=de",
     "/checklist/?applies_in=qb&applies_in=gb&force=binding&force=recognised&force=advisory",
+    "/checklist/?applies_in=qb&applies_in=de&layout=market",
+    "/rules/?applies_in=qb&on=2027-01-01&force=binding&topic=data-security",
     "/rules/?applies_in=qb&applies_in=kr&applies_in=no",
     "/checklist/?applies_in=qb&company=byd&format=csv",
     "/checklist/?applies_in=qb&format=xlsx",

@@ -30,6 +30,12 @@ class JurisdictionQuerySet(models.QuerySet):
         """Unions and treaty bodies."""
         return self.filter(kind__in=[JurisdictionKind.UNION, JurisdictionKind.TREATY_BODY])
 
+    def makers(self):
+        """Jurisdictions that make published rules: a semi-join, not a DISTINCT over every rule."""
+        from .rules import Rule  # defined after jurisdictions, which it points to
+
+        return self.filter(pk__in=Rule.objects.published().values("jurisdiction_id"))
+
 
 class JurisdictionManager(models.Manager.from_queryset(JurisdictionQuerySet)):
     def get_by_natural_key(self, code):

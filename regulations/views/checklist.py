@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from itertools import islice
-
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -15,7 +13,9 @@ from regulations.forms import ChecklistForm
 from regulations.models import Company, Jurisdiction, Topic, VehicleSituation
 from regulations.views.exports import invalid, refuse_with, site_of, written
 
-PREVIEW_LIMIT = 3000
+# The preview shows the first rows, enough to check a query and read a few rules (about 1 KB of
+# HTML a row); the downloads hold every row. Its heading gives the full count, from the database.
+PREVIEW_ROWS = 250
 
 
 def checklist_query(cleaned: dict, user) -> ChecklistQuery:
@@ -36,7 +36,7 @@ def checklist(request):
     form = ChecklistForm(request.GET or None)
     context = {
         "form": form,
-        "markets": Jurisdiction.objects.filter(rules__state="published").distinct().order_by("name"),
+        "markets": Jurisdiction.objects.makers().order_by("name"),
         "all_places": Jurisdiction.objects.places().only("code", "name"),
         "topics": Topic.objects.select_related("parent"),
         "companies": Company.objects.order_by("name"),
@@ -46,19 +46,28 @@ def checklist(request):
         return render(request, "regulations/checklist/builder.html", context)
     if not form.is_valid():
         return invalid(request, form, "regulations/checklist/builder.html", context)
-    result = build_checklist(checklist_query(form.cleaned_data, request.user), site=site_of(request))
+    query = checklist_query(form.cleaned_data, request.user)
     writer = WRITERS.get(form.cleaned_data.get("format") or "html")
     if writer:
+        result = build_checklist(query, site=site_of(request))
         return written(writer, result, refuse_with(request, form, "regulations/checklist/builder.html", context))
-    rows = list(islice(result.rows, PREVIEW_LIMIT + 1))
-    groups = result.grouped(rows[:PREVIEW_LIMIT])
+    result = build_checklist(query, site=site_of(request), limit=PREVIEW_ROWS + 1)
+    rows = list(result.rows)
+    shown = rows[:PREVIEW_ROWS]
+    groups = result.grouped(shown)
     context |= {
         "checklist": result,
         "groups": groups,
         "topic_index": topic_index(groups, context["topics"]),
-        "truncated": len(rows) > PREVIEW_LIMIT,
-        "row_count": min(len(rows), PREVIEW_LIMIT),
-        "rule_count": len({(r["applies_in"], r["rule_title"]) for r in rows}),
+        "totals": result.totals(),
+        "shown": len(shown),
+        "shown_rules": sum(len(market.rules) for market in groups),
+        "cut_in_rule": len(rows) > PREVIEW_ROWS and same_rule(rows[-2], rows[-1]),
         "query_string": request.GET.urlencode(),
     }
     return render(request, "regulations/checklist/builder.html", context)
+
+
+def same_rule(row: dict, other: dict) -> bool:
+    """Whether two rows sit under the same rule in the same market: the preview stopped inside that rule."""
+    return (row["applies_in"], row["rule_title"]) == (other["applies_in"], other["rule_title"])
