@@ -82,7 +82,19 @@ PLAUSIBLE = {
 }
 SHAPED = {"in_force_on": DATES, "on": DATES, "level": NUMBERS, "page": NUMBERS, "p": NUMBERS}
 
-RULE_PARAMS = ["q", "jurisdiction", "applies_in", "topic", "status", "instrument", "level", "on", "in_force_on", "sort"]
+RULE_PARAMS = [
+    "q",
+    "jurisdiction",
+    "applies_in",
+    "force",
+    "topic",
+    "status",
+    "instrument",
+    "level",
+    "on",
+    "in_force_on",
+    "sort",
+]
 URLS = {
     "/": [],
     "/rules/": [*RULE_PARAMS, "page", "format"],
