@@ -127,10 +127,15 @@ def group_by_domain(rules) -> list[tuple[Topic | None, list[Rule]]]:
 
 
 def covered_jurisdictions() -> QuerySet:
-    """Jurisdictions that make published rules, with how many."""
+    """Jurisdictions that make published rules, with how many.
+
+    Counted per jurisdiction from the rules' (state, maker) index, rather than by joining
+    and grouping every published rule.
+    """
+    own = Rule.objects.published().filter(jurisdiction=OuterRef("pk")).order_by().values("jurisdiction")
     return (
-        Jurisdiction.objects.filter(rules__state=CurationState.PUBLISHED)
-        .annotate(own_rules=Count("rules"))
+        Jurisdiction.objects.annotate(own_rules=Subquery(own.annotate(n=Count("pk")).values("n")))
+        .filter(own_rules__gt=0)
         .select_related("parent")
         .order_by("region", "name")
     )

@@ -113,6 +113,8 @@ def test_compare_puts_topics_in_rows_and_jurisdictions_in_columns(client):
 def test_home_shows_search_counts_jurisdictions_deadlines_and_changes(client):
     response, page = get(client, "home")
     assert response.context["counts"]["rules"] == m.Rule.objects.published().count()
+    published_requirements = m.Requirement.objects.filter(rule__state=m.CurationState.PUBLISHED).count()
+    assert response.context["counts"]["requirements"] == published_requirements
     assert 'role="search"' in page
     assert "Upcoming dates, next 24 months" in page
     assert "Recent legal events" in page

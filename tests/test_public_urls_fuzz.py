@@ -16,6 +16,8 @@ from django.test import Client
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from regulations.filters import RuleFilter
+
 pytestmark = pytest.mark.django_db
 
 PAGE = {200, 400}
@@ -82,19 +84,7 @@ PLAUSIBLE = {
 }
 SHAPED = {"in_force_on": DATES, "on": DATES, "level": NUMBERS, "page": NUMBERS, "p": NUMBERS}
 
-RULE_PARAMS = [
-    "q",
-    "jurisdiction",
-    "applies_in",
-    "force",
-    "topic",
-    "status",
-    "instrument",
-    "level",
-    "on",
-    "in_force_on",
-    "sort",
-]
+RULE_PARAMS = list(RuleFilter.base_filters)  # every filter of the rule list, new ones included
 URLS = {
     "/": [],
     "/rules/": [*RULE_PARAMS, "page", "format"],

@@ -415,6 +415,10 @@ class Requirement(models.Model):
                 violation_error_message="A requirement cannot replace itself.",
             ),
         ]
+        indexes = [
+            # Upcoming deadlines (the home page, profiles, the calendar) look up the few dated requirements.
+            models.Index(fields=["deadline"], condition=Q(deadline__isnull=False), name="requirement_deadline"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.rule} {self.reference or self.key}"

@@ -1,10 +1,12 @@
 """The front page: search, counts, jurisdictions, upcoming deadlines, recent legal events."""
 
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.utils import timezone
 
 from regulations.events import recent_legal_events
-from regulations.models import Company, Requirement, Rule
+from regulations.models import Company, Rule
 from regulations.selectors import covered_jurisdictions, upcoming_deadlines
 
 INTERNATIONAL = "Unions and treaties"
@@ -29,7 +31,7 @@ def home(request):
     context = {
         "counts": {
             "rules": published.count(),
-            "requirements": Requirement.objects.filter(rule__in=published).count(),
+            "requirements": published.aggregate(total=Coalesce(Sum("requirement_count"), 0))["total"],
             "jurisdictions": len(jurisdictions),
             # The made-up firm that carries the illustrative sample is not a firm we track.
             "companies": Company.objects.filter(is_fictional=False).count(),
