@@ -18,6 +18,7 @@ from .filters import RuleFilter
 from .models import Company, Jurisdiction, Rule, legal_status_expression
 from .places import applicable_counts
 from .selectors import researched_jurisdictions
+from .sitemaps import RULE_ADDRESS
 
 LICENCE = "Summaries and structure: the knowledge base's own work; the official texts prevail."
 RULE_COLUMNS = [
@@ -49,7 +50,7 @@ def rule_table(filterset: RuleFilter, site: str) -> Table:
 def rule_rows(rules, site: str) -> Iterator[dict]:
     for rule in rules.iterator(chunk_size=ROW_CHUNK):
         yield {
-            "url": site + reverse("regulations:rule-detail", args=[rule.slug]),
+            "url": site + RULE_ADDRESS(rule.slug),
             "slug": rule.slug,
             "short_name": rule.short_name,
             "title": rule.title,
