@@ -43,6 +43,7 @@ from django.utils.text import slugify
 
 from .applicability import Applicability, Force, Verdict, applicabilities, force_key, force_label
 from .coverage import PlaceCoverage, coverage_of
+from .expressions import AmongIds
 from .milestones import PhaseIn, by_rule, phase_in
 from .models import (
     Assessment,
@@ -326,7 +327,7 @@ def scoped_rules(query: ChecklistQuery, rules: QuerySet) -> QuerySet:
 def matching_requirements(query: ChecklistQuery, rule_ids) -> QuerySet:
     """The requirements of ``rule_ids`` that make rows: about the topics asked (their own, else their rule's)
     and, for a day's checklist, not yet superseded on that day."""
-    requirements = Requirement.objects.filter(rule_id__in=rule_ids)
+    requirements = Requirement.objects.filter(AmongIds(rule_ids, "rule_id"))
     if query.topics:
         requirements = requirements.in_topics(query.topics)
     return requirements.current_on(query.on) if query.live_only else requirements
@@ -510,9 +511,12 @@ def topics_by_rule(rule_ids) -> dict[int, list[Topic]]:
 
 def effective_date(requirement: Requirement, verdict: Verdict | None) -> dt.date | None:
     """Without milestones: the requirement's own deadline, or the day the rule binds there."""
-    if requirement.deadline:
-        return requirement.deadline
-    dates = [requirement.rule.applies_from]
+    return requirement.deadline or binds_from(requirement.rule, verdict)
+
+
+def binds_from(rule: Rule, verdict: Verdict | None) -> dt.date | None:
+    """The day a rule binds in a market: its own date of application, or later the day a binding path opens."""
+    dates = [rule.applies_from]
     dates += [reason.effective_from for reason in verdict.grounds if reason.binding] if verdict else []
     return max([d for d in dates if d], default=None)
 

@@ -1,42 +1,56 @@
-"""Compare markets topic by topic: which requirements apply in each, with what force, from when.
+"""Compare markets topic by topic: which rules apply in each, with what force, from when.
 
-The comparison reads the same checklist rows every export is made of (one row per
-market and requirement, every force), so a cell and its export can never disagree.
-A parent topic's row is the union of its own and its sub-topics' requirements. Each
-cell shows at most ``CELL_RULES`` rules and ``RULE_REFERENCES`` requirements of each,
-and counts the rest, so a page stays bounded however much a market requires; its
-"more" link opens the full checklist.
+A comparison summarises the checklist of the chosen markets (one row per market and
+requirement, every force) so that a page stays bounded however much a market requires:
+the database counts each cell's requirements per rule (``requirement_tallies``), and a
+cell names at most ``CELL_RULES`` of its rules, binding ones first, with how many of their
+requirements it holds; its "more" link opens the full checklist. Forces come from the same
+plan as every checklist, and the counts from the same matching requirements, so a cell
+and its export can never disagree. A domain's row is the union of its own and its
+sub-topics' requirements.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from django.db.models import Count, Exists, OuterRef, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from .applicability import Force, force_label
-from .checklists import Checklist, ChecklistQuery, Layout, build_checklist
+from .applicability import STRENGTH, Force, force_key, force_label
+from .checklists import ChecklistQuery, Layout, Section, binds_from, checklist_coverage, matching_requirements, plan
 from .coverage import DomainCoverage, PlaceCoverage
-from .models import Jurisdiction, Topic, VehicleSituation
+from .expressions import AmongIds
+from .milestones import by_rule, phase_in
+from .models import Jurisdiction, Requirement, Rule, Topic, VehicleSituation
 
-CELL_RULES = 8
-RULE_REFERENCES = 10
+CELL_RULES = 6
 EVERY_FORCE = [Force.BINDING, Force.RECOGNISED, Force.ADVISORY, None]  # None: a UN Regulation not recorded there
+
+
+class Tally(NamedTuple):
+    """How many of a rule's requirements are about a topic (a domain: about it or any of its sub-topics)."""
+
+    rule_id: int
+    rule_name: str  # its short name, else its title
+    topic_id: int
+    requirements: int
 
 
 @dataclass
 class RuleInCell:
-    """One rule's requirements in one cell, with its force in that market and its dates there."""
+    """One rule in one cell: its force in that market, its dates there and how many requirements it adds."""
 
-    slug: str
-    name: str
+    rule: Rule
     force: str
-    reason: str
-    requirements: list[dict] = field(default_factory=list)  # rows shown, at most RULE_REFERENCES
+    requirements: int
     milestones: str = ""
-    applies_from: dt.date | str | None = None
+    applies_from: dt.date | None = None
 
     @property
     def force_label(self) -> str:
@@ -45,36 +59,22 @@ class RuleInCell:
 
 @dataclass
 class Cell:
-    """The requirements of one topic in one market."""
+    """The requirements of one topic in one market: all of them counted, the first few rules named."""
 
     coverage: DomainCoverage | None
-    rules: dict[str, RuleInCell] = field(default_factory=dict)
     count: int = 0
+    rule_count: int = 0
     more_url: str = ""
-
-    @property
-    def shown(self) -> int:
-        return sum(len(rule.requirements) for rule in self.rules.values())
+    picked: list[Tally] = field(default_factory=list)
+    rules: list[RuleInCell] = field(default_factory=list)
 
     @property
     def more(self) -> int:
-        return self.count - self.shown
+        return self.count - sum(rule.requirements for rule in self.rules)
 
-    def add(self, row: dict) -> None:
-        """Count a requirement (each comes once per market); keep it for show while the cell has room."""
-        self.count += 1
-        rule = self.rules.get(row["rule_slug"])
-        if rule is None and len(self.rules) < CELL_RULES:
-            rule = self.rules[row["rule_slug"]] = RuleInCell(
-                slug=row["rule_slug"],
-                name=row["rule"],
-                force=row["force"],
-                reason=row["reason"],
-                milestones=row["milestones"],
-                applies_from=row["applies_from"],
-            )
-        if rule is not None and len(rule.requirements) < RULE_REFERENCES:
-            rule.requirements.append(row)
+    @property
+    def more_rules(self) -> int:
+        return self.rule_count - len(self.rules)
 
 
 @dataclass
@@ -90,24 +90,96 @@ def compare_query(chosen: list[Jurisdiction], on: dt.date, vehicle: str = Vehicl
 
 
 def compare(chosen: list[Jurisdiction], on: dt.date, vehicle: str = VehicleSituation.NEW_TYPE) -> Comparison:
-    checklist = build_checklist(compare_query(chosen, on, vehicle))
+    query = compare_query(chosen, on, vehicle)
+    sections = plan(query, Rule.objects.published())
     topics = sorted(Topic.objects.select_related("parent"), key=tree_order)
-    by_slug = {topic.slug: topic for topic in topics}
-    places = {place.place.code: place for place in checklist.coverage}
-    cells = {
-        (topic.pk, market.code): Cell(places[market.code].for_topic(topic), more_url=more_url(market, topic, checklist))
-        for topic in topics
-        for market in chosen
-    }
-    for row in checklist.rows:
-        tagged = [by_slug[slug] for slug in row["topic_slugs"]]
-        for topic in {t for one in tagged for t in (one, one.parent) if t}:
-            cells[(topic.pk, row["applies_in"])].add(row)
+    places = {place.place.code: place for place in checklist_coverage(query)}
+    every = {pk for section in sections for pk in section.rule_ids}
+    tallies = by_topic(requirement_tallies(query, every, topics))
+    cells = {}
+    for section in sections:
+        market, applying = section.jurisdiction, set(section.rule_ids)
+        for topic in topics:
+            found = [tally for tally in tallies.get(topic.pk, []) if tally.rule_id in applying]
+            found.sort(key=lambda tally: (-STRENGTH[section.verdicts[tally.rule_id].force], -tally.requirements))
+            cells[(topic.pk, market.code)] = Cell(
+                places[market.code].for_topic(topic),
+                count=sum(tally.requirements for tally in found),
+                rule_count=len(found),
+                more_url=more_url(query, market, topic),
+                picked=found[:CELL_RULES],
+            )
+    name_rules(query, sections, cells)
     return Comparison(
-        query=checklist.query,
+        query=query,
         columns=[(market, places[market.code]) for market in chosen],
         rows=[(topic, [cells[(topic.pk, market.code)] for market in chosen]) for topic in topics],
     )
+
+
+def name_rules(query: ChecklistQuery, sections: list[Section], cells: dict) -> None:
+    """Read the rules the cells name, and only those, with their milestones: two queries."""
+    picked = {tally.rule_id for cell in cells.values() for tally in cell.picked}
+    rules = Rule.objects.only("slug", "short_name", "title", "applies_from", "jurisdiction_id").in_bulk(picked)
+    milestones = by_rule(picked)
+    for section in sections:
+        markets = section.markets
+        for (_, code), cell in cells.items():
+            if code != section.jurisdiction.code:
+                continue
+            for tally in cell.picked:
+                rule, verdict = rules[tally.rule_id], section.verdicts[tally.rule_id]
+                phase = phase_in(milestones.get(rule.pk, ()), None, markets, query.vehicle)
+                cell.rules.append(
+                    RuleInCell(
+                        rule,
+                        force_key(verdict.force),
+                        tally.requirements,
+                        milestones=phase.described,
+                        applies_from=phase.start if phase.milestones else binds_from(rule, verdict),
+                    )
+                )
+
+
+def requirement_tallies(query: ChecklistQuery, rule_ids, topics: list[Topic]) -> list[Tally]:
+    """Each rule's requirements per topic and per domain, counted by the database: four queries.
+
+    A requirement is about its own topics, else its rule's, as its checklist row says. A
+    domain counts a requirement about it or any of its sub-topics once, however many it names.
+    Requirements without topics of their own share their rule's, so those are counted once
+    per rule and spread over its topics and their domains here.
+    """
+    domain_of = {topic.pk: topic.parent_id or topic.pk for topic in topics}
+    matching = matching_requirements(query, rule_ids).order_by()
+    own = Requirement.topics.through.objects.filter(requirement_id=OuterRef("pk"))
+    inherited = dict(matching.filter(~Exists(own)).values_list("rule_id").annotate(Count("pk")))
+    name = Coalesce(NullIf("short_name", Value("")), "title")
+    rules = Rule.objects.filter(AmongIds(rule_ids)).annotate(name=name).values_list("pk", "name", "topics")
+    counts: Counter[tuple[int, int]] = Counter()
+    names: dict[int, str] = {}
+    for rule_id, rule_name, topic_id in rules:
+        names[rule_id] = rule_name
+        if topic_id is not None and rule_id in inherited:
+            for key in {topic_id, domain_of[topic_id]}:
+                counts[(rule_id, key)] = inherited[rule_id]  # the same requirements under each of the rule's topics
+    sub_topics = matching.filter(topics__parent__isnull=False).values_list("rule_id", "topics")
+    domains = matching.filter(topics__isnull=False).values_list("rule_id", Coalesce("topics__parent_id", "topics"))
+    for grouped in (sub_topics.annotate(Count("pk")), domains.annotate(Count("pk", distinct=True))):
+        for rule_id, key, count in grouped:
+            counts[(rule_id, key)] += count
+    return [Tally(rule_id, names[rule_id], key, count) for (rule_id, key), count in counts.items()]
+
+
+def by_topic(tallies: list[Tally]) -> dict[int, list[Tally]]:
+    """The tallies of each topic by the rules' names as the page shows them.
+
+    A cell then puts first, stably, the rules binding in its market, and of those the rules
+    with the most requirements about the topic: the substance of the cell before its margins.
+    """
+    grouped: dict[int, list[Tally]] = {}
+    for tally in sorted(tallies, key=lambda tally: (tally.rule_name.casefold(), tally.rule_id)):
+        grouped.setdefault(tally.topic_id, []).append(tally)
+    return grouped
 
 
 def tree_order(topic: Topic) -> tuple:
@@ -115,9 +187,8 @@ def tree_order(topic: Topic) -> tuple:
     return ((topic.parent or topic).order, topic.parent_id is not None, topic.order)
 
 
-def more_url(market: Jurisdiction, topic: Topic, checklist: Checklist) -> str:
+def more_url(query: ChecklistQuery, market: Jurisdiction, topic: Topic) -> str:
     """The full checklist behind a cell: that market and topic, every force, the same day and vehicle."""
-    query = checklist.query
     params = [("applies_in", market.code.lower()), ("topic", topic.slug), ("on", query.on.isoformat())]
     params += [("vehicle", str(query.vehicle))] + [("force", force.value) for force in query.forces if force]
     return f"{reverse('regulations:checklist')}?{urlencode(params)}"

@@ -13,7 +13,7 @@ from regulations.exports import WRITERS, TooLargeForPdf
 from regulations.exports import pdf as pdf_export
 from regulations.forms import CompareForm, ProfileForm
 from regulations.listings import researched_places
-from regulations.models import CurationState, Jurisdiction, VehicleSituation
+from regulations.models import Jurisdiction, VehicleSituation
 from regulations.printing import pdf_response, render_pdf
 from regulations.profiles import profile
 from regulations.views.exports import invalid, refuse_with, site_of, written
@@ -71,11 +71,8 @@ def compare(request):
     form = CompareForm(request.GET)
     valid = form.is_valid()
     selected = form.ticked_codes()
-    candidates = list(
-        Jurisdiction.objects.filter(Q(rules__state=CurationState.PUBLISHED) | Q(code__in=selected))
-        .distinct()
-        .order_by("name")
-    )
+    makers = Jurisdiction.objects.makers().values("pk")
+    candidates = list(Jurisdiction.objects.filter(Q(pk__in=makers) | Q(code__in=selected)).order_by("name"))
     ticked = sorted((j for j in candidates if j.code in selected), key=lambda j: selected.index(j.code))
     others = Jurisdiction.objects.places().exclude(pk__in=[j.pk for j in candidates]).only("code", "name")
     context = {
