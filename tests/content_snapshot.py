@@ -44,6 +44,9 @@ def turn(folder: Path) -> Iterator[Path]:
 
 def load_into_test_database(tmp_path_factory) -> None:
     """Give this worker's (migrated, empty) test database the reference content."""
+    name = connection.settings_dict["NAME"]
+    if name != connection.creation._get_test_db_name():
+        raise RuntimeError(f"Refusing to load the test content into {name}: it is not a test database.")
     with turn(run_folder(tmp_path_factory)) as kept:
         if kept.exists():
             restore(kept)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 import pytest
+import pytest_django.fixtures
 from django.conf import settings
 from playwright.sync_api import expect, sync_playwright
 
@@ -39,6 +40,22 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def with_default_database(databases_for_setup):
+    """Browser tests use no ``django_db`` mark (their server has its own database, and Playwright's
+    event loop forbids Django's queries in their thread), so pytest-django, which sets up the test
+    databases that collected tests ask for, would set up none for ``pytest tests/e2e`` alone; the
+    content would then load into the database DATABASE_URL names. The default one is always set up."""
+
+    def aliases(items):
+        found, serialized = databases_for_setup(items)
+        return found | {"default"}, serialized
+
+    return aliases
+
+
+pytest_django.fixtures._get_databases_for_setup = with_default_database(pytest_django.fixtures._get_databases_for_setup)
 
 
 def pytest_collection_modifyitems(items):
