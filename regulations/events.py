@@ -24,7 +24,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import BigIntegerField, Case, F, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import BigIntegerField, Case, Exists, F, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.urls import reverse
 
@@ -78,11 +78,12 @@ def endings(rules: QuerySet) -> QuerySet:
 
 
 def amendments(rules: QuerySet) -> QuerySet:
+    """A correlated EXISTS, not ``to_rule__in``: with an IN list SQLite probed every pair of published
+    rules (163 s at 50,000 rules); this way it reads the few relations."""
     day = Coalesce("applies_from", "from_rule__applies_from", "from_rule__adopted_on")
+    amended = Exists(rules.filter(pk=OuterRef("to_rule_id")))
     return (
-        RuleRelation.objects.filter(
-            kind=RelationKind.AMENDS, to_rule__in=rules.values("pk"), from_rule__state=CurationState.PUBLISHED
-        )
+        RuleRelation.objects.filter(amended, kind=RelationKind.AMENDS, from_rule__state=CurationState.PUBLISHED)
         .annotate(ev_day=day, ev_kind=text(EventKind.AMENDED), ev_rule=F("to_rule_id"))
         .annotate(ev_other=F("from_rule_id"), ev_change=NO_ID)
         .filter(ev_day__isnull=False)
