@@ -109,7 +109,18 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "regulations.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
+    "regulations.page_cache.PageCacheMiddleware",
 ]
+
+# Anonymous public pages are kept per content version (regulations/page_cache.py), in each
+# worker's memory; off with DEBUG so that template edits show at once.
+PAGE_CACHE = env_bool("PAGE_CACHE", not DEBUG)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
 
 ROOT_URLCONF = "kb.urls"
 WSGI_APPLICATION = "kb.wsgi.application"

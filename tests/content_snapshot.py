@@ -23,6 +23,7 @@ from pathlib import Path
 import psycopg
 from django.core.management import call_command
 from django.db import connection
+from django.db.backends.base.creation import TEST_DATABASE_PREFIX
 
 
 def run_folder(tmp_path_factory) -> Path:
@@ -44,8 +45,8 @@ def turn(folder: Path) -> Iterator[Path]:
 
 def load_into_test_database(tmp_path_factory) -> None:
     """Give this worker's (migrated, empty) test database the reference content."""
-    name = connection.settings_dict["NAME"]
-    if name != connection.creation._get_test_db_name():
+    name = str(connection.settings_dict["NAME"])
+    if not (os.path.basename(name).startswith(TEST_DATABASE_PREFIX) or "mode=memory" in name or name == ":memory:"):
         raise RuntimeError(f"Refusing to load the test content into {name}: it is not a test database.")
     with turn(run_folder(tmp_path_factory)) as kept:
         if kept.exists():

@@ -15,13 +15,14 @@ from pathlib import Path
 from django.conf import settings
 
 # The settings the test session gives itself; a server gets only what it is told.
-PYTEST_ENV = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "FAST_PASSWORD_HASHER"}
+PYTEST_ENV = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "FAST_PASSWORD_HASHER", "PAGE_CACHE"}
 SERVER_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "test-server-only-not-secret",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "SECURE_SSL_REDIRECT": "0",
     "CONN_MAX_AGE": "0",
+    "PAGE_CACHE": "1",  # as in production: the browser tests see what readers see
 }
 STARTUP_SECONDS = 30
 

@@ -1,3 +1,4 @@
+from .content_version import ContentVersion
 from .coverage import Coverage, Domain
 from .imports import PendingImport
 from .jurisdictions import (
@@ -46,6 +47,7 @@ __all__ = [
     "ChangeEvent",
     "ChangeKind",
     "Company",
+    "ContentVersion",
     "Coverage",
     "CurationState",
     "Domain",
