@@ -155,10 +155,18 @@ def main() -> int:
         if fts_copy:
             report.facets_timed_out = datasette_timeouts(report.targets)
         if not args.skip_load:
-            for name in products:
+            for name, url in products.items():
                 print(f"== load test on {name}: {args.connections} connections, {args.load_seconds:.0f} s ==")
-                urls = [bases[name] + path.format(firm=firm) for _, path in PAGES if path not in LOAD_EXCLUDED]
+                paths = [path.format(firm=firm) for _, path in PAGES if path not in LOAD_EXCLUDED]
+                urls = [bases[name] + path for path in paths]
                 report.loads[name] = scale_http.load_test(urls, args.connections, args.load_seconds)
+                short = scale_report.SHORT[name]
+                cached = scale_http.start_product(f"gunicorn-{short}-cached", url, LOGS, args.workers, page_cache=True)
+                servers.callback(cached.stop)
+                print(f"== load test on {name} with the page cache on (production settings) ==")
+                urls = [cached.base + path for path in paths]
+                report.loads[f"{name}, page cache on"] = scale_http.load_test(urls, args.connections, args.load_seconds)
+                cached.stop()
     if not args.skip_sql:
         name = "PostgreSQL" if "PostgreSQL" in products else "SQLite"
         print(f"== in-process pass with SQL time, {name} ==", flush=True)

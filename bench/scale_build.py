@@ -12,8 +12,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 PREFIX = "scale-"
-# Production settings (DEBUG off), for the build commands and the servers alike.
-ENV = {"DEBUG": "0", "SECRET_KEY": "bench-only", "ALLOWED_HOSTS": "*", "SECURE_SSL_REDIRECT": "0"}
+# Production settings (DEBUG off), for the build commands and the servers alike; the page cache is off
+# unless a server is started with it, so that page timings are of making the page.
+ENV = {"DEBUG": "0", "SECRET_KEY": "bench-only", "ALLOWED_HOSTS": "*", "SECURE_SSL_REDIRECT": "0", "PAGE_CACHE": "0"}
 # The columns Datasette's full-text search covers: those of the product's ranked search on rules.
 FTS_COLUMNS = ["title", "short_name", "citation", "summary"]
 

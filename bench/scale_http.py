@@ -75,12 +75,13 @@ def wait_for(server: Server, ready_path: str) -> None:
     raise RuntimeError(f"{server.name} did not answer within 120 s; see {server.log}")
 
 
-def start_product(name: str, database_url: str, logs: Path, workers: int) -> Server:
+def start_product(name: str, database_url: str, logs: Path, workers: int, page_cache: bool = False) -> Server:
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "kb.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
     if int(version("gunicorn").split(".")[0]) >= 27:
         command.append("--no-control-socket")  # not the one socket per user that another gunicorn may hold
-    return start(name, command, django_env(database_url), port, logs, "/healthz")
+    env = django_env(database_url, PAGE_CACHE="1" if page_cache else "0")
+    return start(name, command, env, port, logs, "/healthz")
 
 
 def start_datasette(path: Path, logs: Path) -> Server:

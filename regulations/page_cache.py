@@ -17,6 +17,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import cc_delim_re
@@ -38,7 +39,10 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not settings.PAGE_CACHE or not anonymous_read(request):
             return self.get_response(request)
-        version = current()
+        try:
+            version = current()
+        except (OperationalError, InterfaceError):
+            version = None  # the view meets the same outage and answers 503 in its own terms
         if version is None:
             return self.get_response(request)
         key = page_key(request, version)
