@@ -88,16 +88,17 @@ def counts(database_url: str) -> tuple[int, int]:
 
 
 def build(database_url: str, rules: int) -> None:
-    """Migrate, load the reference content and generate the synthetic rules, unless there are enough already."""
+    """Migrate (always: a database built by an older commit gets the new schema), then load the reference
+    content and generate the synthetic rules, unless there are enough already."""
     if database_url.startswith("postgres"):
         ensure_postgres_database(database_url)
     else:
         sqlite_path(database_url).parent.mkdir(parents=True, exist_ok=True)
+    manage(database_url, "migrate", "--noinput")
     have = scale_rules(database_url)
     if have >= rules:
         print(f"  {have:,} synthetic rules already there", flush=True)
         return
-    manage(database_url, "migrate", "--noinput")
     manage(database_url, "load_reference")
     manage(database_url, "generate_scale_data", "--rules", str(rules - have))
 
