@@ -113,9 +113,16 @@ class Scopes:
         return {f"{prefix}{n}": (key, condition) for n, (key, condition) in enumerate(self.columns.items())}
 
 
-def scopes_by_jurisdiction(jurisdictions, on: dt.date) -> Scopes:
-    """The rules whose requirements count in each market: published, binding there, in force or coming."""
-    reaches = applicabilities(jurisdictions, on)
+def scopes_by_jurisdiction(jurisdictions, on: dt.date, reaches: dict[int, Applicability] | None = None) -> Scopes:
+    """The rules whose requirements count in each market: published, binding there, in force or coming.
+
+    ``reaches`` (what reaches each market on ``on``, by pk) spares working it out again for a
+    page that asks several questions of the same markets; those it lacks are worked out.
+    """
+    known = reaches or {}
+    missing = [j for j in jurisdictions if j.pk not in known]
+    found = applicabilities(missing, on) if missing else {}
+    reaches = {j.pk: known.get(j.pk) or found[j.pk] for j in jurisdictions}
     columns = {pk: reach.condition(binding_only=True) for pk, reach in reaches.items()}
     return Scopes(on, columns, Applicability.any_condition(reaches.values(), binding_only=True))
 
@@ -159,9 +166,11 @@ def tally(companies, scopes: Scopes, *, staff: bool) -> dict[tuple[int, object],
     return result
 
 
-def readiness_by_market(companies, jurisdictions, on: dt.date, *, staff: bool) -> dict[tuple[int, int], Readiness]:
+def readiness_by_market(
+    companies, jurisdictions, on: dt.date, *, staff: bool, reaches: dict | None = None
+) -> dict[tuple[int, int], Readiness]:
     """Keyed by (company pk, jurisdiction pk)."""
-    return tally(companies, scopes_by_jurisdiction(jurisdictions, on), staff=staff)
+    return tally(companies, scopes_by_jurisdiction(jurisdictions, on, reaches), staff=staff)
 
 
 def with_coverage(figures: dict[tuple, Readiness], coverage: dict) -> None:
@@ -176,9 +185,11 @@ def in_topic(topic: Topic) -> Exists:
     return Exists(tags)
 
 
-def readiness_by_topic(companies, jurisdiction, topics, on: dt.date, *, staff: bool) -> dict[tuple, Readiness]:
+def readiness_by_topic(
+    companies, jurisdiction, topics, on: dt.date, *, staff: bool, reaches: dict | None = None
+) -> dict[tuple, Readiness]:
     """Readiness in one market for each topic (a parent topic takes in its sub-topics); keyed by (company, topic)."""
-    market = scopes_by_jurisdiction([jurisdiction], on)
+    market = scopes_by_jurisdiction([jurisdiction], on, reaches)
     condition = market.columns[jurisdiction.pk]
     columns = {topic.pk: condition & in_topic(topic) for topic in topics}
     return tally(companies, Scopes(on, columns, market.any & condition), staff=staff)
@@ -203,13 +214,15 @@ def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
     return months
 
 
-def trends(companies, markets: dict[int, list], on: dt.date, *, staff: bool) -> dict[int, Trend]:
+def trends(
+    companies, markets: dict[int, list], on: dt.date, *, staff: bool, reaches: dict | None = None
+) -> dict[int, Trend]:
     """Met share over time, from assessment dates: cumulative met counts by month over the total that applies.
 
     ``markets`` maps each company pk to its market jurisdictions. Four queries in all.
     """
     jurisdictions = {j.pk: j for js in markets.values() for j in js}
-    scopes = scopes_by_jurisdiction(list(jurisdictions.values()), on)
+    scopes = scopes_by_jurisdiction(list(jurisdictions.values()), on, reaches)
     totals = requirement_totals(scopes)
     rows = status_rows(staff)
     met = {name: Count("pk", filter=condition) for name, (_, condition) in scopes.named("j").items()}

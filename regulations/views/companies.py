@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from regulations.applicability import applicabilities
 from regulations.coverage import coverage_of
 from regulations.forms import CompanyPageForm
 from regulations.models import AssessmentStatus, Company, MarketStatus, Topic
@@ -57,11 +58,12 @@ def company_detail(request, slug: str):
     staff = request.user.is_staff
     markets = ordered_markets(company)
     places = [m.jurisdiction for m in markets]
-    by_market = readiness_by_market([company], places, on, staff=staff)
-    with_coverage(by_market, coverage_of(places, on))
+    reaches = applicabilities(places, on)  # worked out once for the market, topic and trend figures
+    by_market = readiness_by_market([company], places, on, staff=staff, reaches=reaches)
+    with_coverage(by_market, coverage_of(places, on, reaches))
     chosen = form.cleaned_data["j"] or (places[0] if places else None)
     topics = list(Topic.objects.select_related("parent"))
-    by_topic = readiness_by_topic([company], chosen, topics, on, staff=staff) if chosen else {}
+    by_topic = readiness_by_topic([company], chosen, topics, on, staff=staff, reaches=reaches) if chosen else {}
     topic_rows = sorted(
         ((topic, by_topic[(company.pk, topic.pk)]) for topic in topics if by_topic.get((company.pk, topic.pk))),
         key=lambda row: (-row[1].count(AssessmentStatus.GAP), -row[1].count(AssessmentStatus.UNKNOWN), row[0].order),
@@ -72,7 +74,7 @@ def company_detail(request, slug: str):
         "markets": [(m, by_market[(company.pk, m.jurisdiction.pk)]) for m in markets],
         "chosen": chosen,
         "topic_rows": [(t, r) for t, r in topic_rows if r.total],
-        "trend": trends([company], {company.pk: places}, on, staff=staff)[company.pk],
+        "trend": trends([company], {company.pk: places}, on, staff=staff, reaches=reaches)[company.pk],
         "checklist": checklist_links(company, markets),
         "drilldown": requirements_behind(
             company, chosen, on, status, staff=staff, topic=form.cleaned_data["topic"], limit=DRILLDOWN_LIMIT
