@@ -5,8 +5,9 @@ per day (pages answer "as of today" unless asked otherwise) and per address, the
 served from the cache until the content changes: a curator's save moves the version
 in the same transaction, so the next request after it commits renders afresh, and
 nothing is ever served that the database no longer says. Signed-in users (curators
-see drafts and internal data), requests carrying messages, non-GET requests and
-anything but a complete HTML page of 200 are never cached. Each worker process keeps
+see drafts and internal data), requests carrying messages, non-GET requests, pages
+holding a form's CSRF token (it belongs to one reader) and anything but a complete HTML
+page of 200 are never cached. Each worker process keeps
 its own cache (``CACHES``); ``PAGE_CACHE=0`` turns it off (it is off with DEBUG, so
 template edits show at once, and in the tests, which turn it on where they test it).
 """
@@ -53,7 +54,7 @@ class PageCacheMiddleware:
             response[HEADER] = "hit"
             return response
         response = self.get_response(request)
-        if storable(response):
+        if storable(response) and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # a form's token is one reader's
             cache.set(key, (response.status_code, response.content, list(response.items())), TIMEOUT_SECONDS)
             response[HEADER] = "miss"
         return response

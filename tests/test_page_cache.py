@@ -11,12 +11,14 @@ import threading
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from regulations import content_version
 from regulations import models as m
-from regulations.page_cache import HEADER
+from regulations.page_cache import HEADER, PageCacheMiddleware
 
 from .admin_forms import logged_in
 from .factories import RequirementFactory, RuleFactory, SourceFactory
@@ -121,6 +123,18 @@ def test_errors_and_partials_are_kept_apart(client, page_cache):
     partial = client.get(RULE_LIST, headers={"HX-Request": "true"})
     assert partial[HEADER] == "miss" and partial.content != full.content
     assert client.get(RULE_LIST, headers={"HX-Request": "true"}).content == partial.content
+
+
+def test_a_page_holding_a_form_token_is_never_shared(rf, page_cache):
+    def form_page(request):
+        token = get_token(request)
+        return HttpResponse(f'<form method="post"><input name="csrfmiddlewaretoken" value="{token}"></form>')
+
+    middleware = PageCacheMiddleware(form_page)
+    assert HEADER not in middleware(rf.get("/a-form/"))
+    assert HEADER not in middleware(rf.get("/a-form/"))
+    plain = PageCacheMiddleware(lambda request: HttpResponse("<p>No form.</p>"))
+    assert plain(rf.get("/no-form/"))[HEADER] == "miss" and plain(rf.get("/no-form/"))[HEADER] == "hit"
 
 
 def test_the_day_is_part_of_the_key(client, page_cache, monkeypatch):
