@@ -122,23 +122,15 @@ def name_rules(query: ChecklistQuery, sections: list[Section], cells: dict) -> N
     picked = {tally.rule_id for cell in cells.values() for tally in cell.picked}
     rules = Rule.objects.only("slug", "short_name", "title", "applies_from", "jurisdiction_id").in_bulk(picked)
     milestones = by_rule(picked)
-    for section in sections:
-        markets = section.markets
-        for (_, code), cell in cells.items():
-            if code != section.jurisdiction.code:
-                continue
-            for tally in cell.picked:
-                rule, verdict = rules[tally.rule_id], section.verdicts[tally.rule_id]
-                phase = phase_in(milestones.get(rule.pk, ()), None, markets, query.vehicle)
-                cell.rules.append(
-                    RuleInCell(
-                        rule,
-                        force_key(verdict.force),
-                        tally.requirements,
-                        milestones=phase.described,
-                        applies_from=phase.start if phase.milestones else binds_from(rule, verdict),
-                    )
-                )
+    section_of = {section.jurisdiction.code: section for section in sections}
+    for (_, code), cell in cells.items():
+        section = section_of[code]
+        for tally in cell.picked:
+            rule, verdict = rules[tally.rule_id], section.verdicts[tally.rule_id]
+            phase = phase_in(milestones.get(rule.pk, ()), None, section.markets, query.vehicle)
+            start = phase.start if phase.milestones else binds_from(rule, verdict)
+            shown = RuleInCell(rule, force_key(verdict.force), tally.requirements, phase.described, start)
+            cell.rules.append(shown)
 
 
 def requirement_tallies(query: ChecklistQuery, rule_ids, topics: list[Topic]) -> list[Tally]:
