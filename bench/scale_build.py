@@ -98,9 +98,25 @@ def build(database_url: str, rules: int) -> None:
     have = scale_rules(database_url)
     if have >= rules:
         print(f"  {have:,} synthetic rules already there", flush=True)
+    else:
+        manage(database_url, "load_reference")
+        manage(database_url, "generate_scale_data", "--rules", str(rules - have))
+    vacuum(database_url)
+
+
+def vacuum(database_url: str) -> None:
+    """VACUUM (ANALYZE) a PostgreSQL database after the build's bulk writes, as autovacuum would in time.
+
+    This machine's server runs with autovacuum off: without this, the rules the build rewrote stay
+    as 100,000 dead rows, index-only scans fetch every heap row (no visibility map) and the planner
+    works from stale statistics; pages measured twice as slow as on a vacuumed database.
+    """
+    if not database_url.startswith("postgres"):
         return
-    manage(database_url, "load_reference")
-    manage(database_url, "generate_scale_data", "--rules", str(rules - have))
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        connection.execute("VACUUM (ANALYZE)")
 
 
 def collectstatic(database_url: str) -> None:

@@ -47,12 +47,15 @@ def with_timeouts(database: dict, *, connect: int, statement: int) -> dict:
 
     PostgreSQL: give up connecting after ``connect`` seconds and cancel any statement
     running longer than ``statement`` (0 turns it off), both below gunicorn's 30 s worker
-    timeout. SQLite: wait at most ``connect`` seconds for a locked file.
+    timeout. JIT compilation is off: it pays off for long analytical queries, but a page's
+    queries run in milliseconds, and at 50,000 rules the planner's estimates crossed
+    ``jit_above_cost`` and spent 150 ms compiling a 50 ms query (bench/README.md).
+    SQLite: wait at most ``connect`` seconds for a locked file.
     """
     options = database.setdefault("OPTIONS", {})
     if database["ENGINE"] == "django.db.backends.postgresql":
         options["connect_timeout"] = connect
-        options["options"] = f"-c statement_timeout={statement * 1000} {options.get('options', '')}".strip()
+        options["options"] = f"-c statement_timeout={statement * 1000} -c jit=off {options.get('options', '')}".strip()
     elif database["ENGINE"] == "django.db.backends.sqlite3":
         options["timeout"] = connect
     return database

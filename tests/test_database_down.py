@@ -175,16 +175,25 @@ def database_options(**env: str) -> dict:
     return json.loads(result.stdout)
 
 
-def test_postgresql_connections_carry_a_connect_and_a_statement_timeout():
+def test_postgresql_connections_carry_a_connect_and_a_statement_timeout_and_no_jit():
     assert database_options(DATABASE_URL="postgres://kb@db.example.org/kb") == {
         "connect_timeout": 5,
-        "options": "-c statement_timeout=20000",
+        "options": "-c statement_timeout=20000 -c jit=off",
     }
     assert database_options(
         DATABASE_URL="postgres://kb@db.example.org/kb?options=-c%20search_path%3Dkb",
         DATABASE_CONNECT_TIMEOUT="3",
         DATABASE_STATEMENT_TIMEOUT="0",
-    ) == {"connect_timeout": 3, "options": "-c statement_timeout=0 -c search_path=kb"}
+    ) == {"connect_timeout": 3, "options": "-c statement_timeout=0 -c jit=off -c search_path=kb"}
+
+
+if connection.vendor == "postgresql":  # JIT is a PostgreSQL setting; SQLite has none
+
+    @pytest.mark.django_db
+    def test_the_postgresql_session_compiles_nothing_just_in_time():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone() == ("off",)
 
 
 def test_sqlite_waits_for_a_locked_file_as_long_as_the_connect_timeout(tmp_path):
