@@ -118,6 +118,9 @@ MIDDLEWARE = [
 # Anonymous public pages are kept per content version (regulations/page_cache.py), in each
 # worker's memory; off with DEBUG so that template edits show at once.
 PAGE_CACHE = env_bool("PAGE_CACHE", not DEBUG)
+# What reaches each market, and the other answers that depend on the content and the day
+# alone, are kept per worker until the content changes (regulations/content_memo.py).
+CONTENT_MEMO = env_bool("CONTENT_MEMO", not DEBUG)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import models
 from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils.formats import date_format
 
+from .content_memo import remembered
 from .models import (
     TREATY_ROLES,
     CurationState,
@@ -207,6 +208,11 @@ class Applicability:
     treaties: dict[int, dict[str, Step]] = field(default_factory=dict)  # treaty body pk -> {role: party step}
     chain: list[int] = field(default_factory=list)  # the jurisdiction and its ancestors
     shared: dict = field(default_factory=dict, repr=False)  # read-once data shared by one day's objects
+    worked: dict = field(default_factory=dict, repr=False)  # answers worked out once, shared by copies (``about``)
+
+    def about(self, jurisdiction: Jurisdiction) -> Applicability:
+        """The same answer told about the caller's own object for the place (a kept answer holds another's)."""
+        return replace(self, jurisdiction=jurisdiction)
 
     # ---- the set, as one SQL condition
 
@@ -217,7 +223,7 @@ class Applicability:
         Worked out from the day's live bindings and incorporations (one shared query; they
         are tens, not thousands) and handed to SQL as a list, which keeps the condition flat.
         """
-        if not hasattr(self, "_bound"):
+        if "bound" not in self.worked:
             bindings = [relation for found in self.relations.bindings.values() for relation in found]
             incorporated = set(self.incorporations)
             sources = {r.from_rule_id for r in bindings if self.is_source(r.from_rule)} | incorporated
@@ -226,8 +232,8 @@ class Applicability:
                 new = {r.to_rule_id for r in bindings if r.from_rule_id in sources} - bound
                 bound |= new
                 sources = new
-            self._bound = bound | incorporated
-        return self._bound
+            self.worked["bound"] = bound | incorporated
+        return self.worked["bound"]
 
     def condition(self, *, binding_only: bool = False) -> Q:
         """One SQL condition selecting every rule that reaches here (or only those that bind here)."""
@@ -347,10 +353,10 @@ class Applicability:
     @property
     def applications(self) -> dict[int, RegulationApplication]:
         """The UN Regulations this jurisdiction (or its country) applies on ``on``, read once, when needed."""
-        if not hasattr(self, "_applications"):
+        if "applications" not in self.worked:
             found = RegulationApplication.objects.active_on(self.on).filter(party_id__in=self.chain)
-            self._applications = {application.regulation_id: application for application in found}
-        return self._applications
+            self.worked["applications"] = {application.regulation_id: application for application in found}
+        return self.worked["applications"]
 
     @property
     def relations(self) -> LiveRelations:
@@ -365,13 +371,13 @@ class Applicability:
     @property
     def incorporations(self) -> dict[int, list[Step]]:
         """Rules of elsewhere incorporated here, keyed by rule pk, with the incorporating step."""
-        if not hasattr(self, "_incorporations"):
+        if "incorporations" not in self.worked:
             found: dict[int, list[Step]] = {}
             for relation in self.relations.implements:
                 if self.is_source(relation.from_rule) and relation.target_jurisdiction_id not in self.reaching:
                     found.setdefault(relation.to_rule_id, []).append(relation_step(relation, StepKind.INCORPORATED))
-            self._incorporations = found
-        return self._incorporations
+            self.worked["incorporations"] = found
+        return self.worked["incorporations"]
 
     def binding_paths(self, rule_ids: list[int]):
         """Yield (rule id, steps) for each chain of bindings from a rule that binds here.
@@ -440,11 +446,19 @@ def relation_step(relation: RuleRelation, kind: StepKind) -> Step:
 
 
 def applicabilities(jurisdictions, on: dt.date) -> dict[int, Applicability]:
-    """What reaches each of ``jurisdictions`` on ``on``, keyed by jurisdiction pk.
+    """What reaches each of ``jurisdictions`` on ``on``, keyed by jurisdiction pk, in their order.
 
     One query for all their memberships (and their ancestors'); pass jurisdictions
-    fetched with ``select_related("parent")`` to spare one query per subdivision.
+    fetched with ``select_related("parent")`` to spare one query per subdivision. Kept
+    per content version and day (``content_memo``), with what each answer works out later.
     """
+    jurisdictions = list(jurisdictions)
+    key = ("applicabilities", on, tuple(jurisdiction.pk for jurisdiction in jurisdictions))
+    found = remembered(key, lambda: work_out(jurisdictions, on))
+    return {jurisdiction.pk: found[jurisdiction.pk].about(jurisdiction) for jurisdiction in jurisdictions}
+
+
+def work_out(jurisdictions: list[Jurisdiction], on: dt.date) -> dict[int, Applicability]:
     result, shared = {}, {}
     for jurisdiction in jurisdictions:
         chain = [jurisdiction]

@@ -14,6 +14,8 @@ has row triggers only, once per row.
 
 from __future__ import annotations
 
+import time
+
 from django.apps import apps
 from django.db import connections
 
@@ -48,13 +50,19 @@ def content_tables() -> list[str]:
 def install_triggers(using: str = "default", **kwargs) -> None:
     """Create the version row if missing and a trigger on every content table (idempotent)."""
     connection = connections[using]
-    ContentVersion.objects.using(using).get_or_create(pk=1)
+    ContentVersion.objects.using(using).get_or_create(pk=1, defaults={"number": fresh_start()})
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(POSTGRES_FUNCTION)
         for table in content_tables():
             for statement in trigger_statements(connection.vendor, table):
                 cursor.execute(statement)
+
+
+def fresh_start() -> int:
+    """A new row's first number: the time in microseconds, so that a database emptied and filled again
+    never reuses a number a cache may still hold for what it held before."""
+    return time.time_ns() // 1000
 
 
 def trigger_statements(vendor: str, table: str) -> list[str]:

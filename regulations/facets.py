@@ -11,10 +11,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 
+from .content_memo import remembered
 from .filters import SAE_LEVELS, RuleFilter
 from .models import Instrument, Jurisdiction, LegalStatus, Market, Rule, Topic, legal_status_expression
 from .places import applicable_counts
@@ -70,16 +71,15 @@ def chosen(filterset: RuleFilter, name: str) -> set[str]:
     return {getattr(item, "code", None) or getattr(item, "slug", None) or str(item) for item in value}
 
 
+PLACE_KINDS = ["country", "subdivision", "union"]
+
+
 def applies_in_facet(filterset: RuleFilter) -> Facet:
     selected = chosen(filterset, "applies_in")
-    makers = Rule.objects.published().order_by().values("jurisdiction_id")
-    candidates = list(
-        Jurisdiction.objects.filter(
-            Q(pk__in=makers) | Q(code__in=selected), kind__in=["country", "subdivision", "union"]
-        )
-        .select_related("parent")
-        .order_by("name")
-    )
+    candidates = remembered(("rule makers",), rule_makers)
+    if missing := selected - {place.code for place in candidates}:
+        extra = Jurisdiction.objects.filter(code__in=missing, kind__in=PLACE_KINDS).select_related("parent")
+        candidates = sorted([*candidates, *extra], key=lambda place: place.name)
     counts = applicable_counts(candidates, filterset.day, filterset.queryset_without("applies_in"))
     options = [
         Option(j.code, j.name, counts[j.pk], j.code in selected)
@@ -87,7 +87,16 @@ def applies_in_facet(filterset: RuleFilter) -> Facet:
         if counts[j.pk] or j.code in selected
     ]
     options.sort(key=lambda option: not option.selected)
-    return Facet("applies_in", "Applies in", options, note="the firms' main markets first", usage=firms_per_market())
+    usage = remembered(("firms per market",), firms_per_market)
+    return Facet("applies_in", "Applies in", options, note="the firms' main markets first", usage=usage)
+
+
+def rule_makers() -> list[Jurisdiction]:
+    """The places (countries, subdivisions, unions) that make published rules: the facet's candidates."""
+    makers = Rule.objects.published().order_by().values("jurisdiction_id")
+    return list(
+        Jurisdiction.objects.filter(pk__in=makers, kind__in=PLACE_KINDS).select_related("parent").order_by("name")
+    )
 
 
 def firms_per_market() -> dict[str, int]:

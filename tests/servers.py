@@ -15,7 +15,15 @@ from pathlib import Path
 from django.conf import settings
 
 # The settings the test session gives itself; a server gets only what it is told.
-PYTEST_ENV = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "FAST_PASSWORD_HASHER", "PAGE_CACHE"}
+PYTEST_ENV = {
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "SECURE_SSL_REDIRECT",
+    "FAST_PASSWORD_HASHER",
+    "PAGE_CACHE",
+    "CONTENT_MEMO",
+}
 SERVER_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "test-server-only-not-secret",
@@ -23,6 +31,7 @@ SERVER_ENV = {
     "SECURE_SSL_REDIRECT": "0",
     "CONN_MAX_AGE": "0",
     "PAGE_CACHE": "1",  # as in production: the browser tests see what readers see
+    "CONTENT_MEMO": "1",
 }
 STARTUP_SECONDS = 30
 
