@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from regulations.checklists import ChecklistQuery, build_checklist
+from regulations.content_memo import remembered
 from regulations.coverage import coverage_of
 from regulations.exports import WRITERS
 from regulations.facets import rule_facets
@@ -32,6 +34,12 @@ def paginate(queryset, number: str):
         return None, "Give the page as a whole number, such as 2."
     except EmptyPage:
         return None, f"There is no page {number}; the last page is {paginator.num_pages}."
+
+
+def place_options() -> str:
+    """The options of the "another country" select: the same on every request, so rendered once per content version."""
+    places = Jurisdiction.objects.places().only("code", "name")
+    return render_to_string("regulations/rules/_place_options.html", {"places": places})
 
 
 def render_browser(request, template: str, context: dict, status: int):
@@ -74,7 +82,7 @@ def rule_list(request):
         "form": filterset.form,
         "facets": rule_facets(filterset),
         "on": filterset.day,
-        "all_jurisdictions": Jurisdiction.objects.places().only("code", "name"),
+        "place_options": remembered(("place options",), place_options),
         "page": None,
         "page_error": "",
         "narrowing_count": len(narrowing(request)),
