@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "regulations.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
+    "regulations.content_version.ReadOnceMiddleware",
     "regulations.page_cache.PageCacheMiddleware",
 ]
 

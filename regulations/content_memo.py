@@ -23,7 +23,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.db import connection
 
-from .content_version import current
+from .content_version import seen
 
 T = TypeVar("T")
 MAX_ENTRIES = 256  # a key holds the day: readers asking for many past days must not grow it without end
@@ -34,10 +34,10 @@ _version: list[int | None] = [None]
 
 
 def remembered(key: Hashable, work_out: Callable[[], T]) -> T:
-    """``work_out()``, or what it gave for ``key`` at the current content version (one query to read it)."""
+    """``work_out()``, or what it gave for ``key`` at the current content version (read once per request)."""
     if not settings.CONTENT_MEMO or connection.in_atomic_block:
         return work_out()
-    version = current()
+    version = seen()
     if version is None:
         return work_out()
     with _lock:

@@ -15,6 +15,7 @@ has row triggers only, once per row.
 from __future__ import annotations
 
 import time
+from contextvars import ContextVar
 
 from django.apps import apps
 from django.db import connections
@@ -81,3 +82,38 @@ def trigger_statements(vendor: str, table: str) -> list[str]:
 def current(using: str = "default") -> int | None:
     """The content version now; None where the row is missing (a database emptied by a test's flush)."""
     return ContentVersion.objects.using(using).filter(pk=1).values_list("number", flat=True).first()
+
+
+# Within a GET or HEAD request, the one reading of the version (an empty list until read);
+# None outside one, where every call reads afresh.
+_reading: ContextVar[list[int | None] | None] = ContextVar("content_version_reading", default=None)
+
+
+def seen(using: str = "default") -> int | None:
+    """The version a reader works with: read once per GET or HEAD request (``ReadOnceMiddleware``), else now.
+
+    A GET writes no content, so the page cache and every kept answer of one request
+    share one reading instead of each asking the database again.
+    """
+    reading = _reading.get()
+    if reading is None:
+        return current(using)
+    if not reading:
+        reading.append(current(using))
+    return reading[0]
+
+
+class ReadOnceMiddleware:
+    """Reads of the content version within a GET or HEAD request share one query (see ``seen``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        token = _reading.set([])
+        try:
+            return self.get_response(request)
+        finally:
+            _reading.reset(token)

@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import cc_delim_re
 
-from .content_version import current
+from .content_version import seen
 
 MAX_BYTES = 300_000  # a bounded page is smaller; anything bigger is not worth a slot
 TIMEOUT_SECONDS = 24 * 60 * 60  # the day is in the key; this only frees old entries
@@ -41,7 +41,7 @@ class PageCacheMiddleware:
         if not settings.PAGE_CACHE or not anonymous_read(request):
             return self.get_response(request)
         try:
-            version = current()
+            version = seen()
         except (OperationalError, InterfaceError):
             version = None  # the view meets the same outage and answers 503 in its own terms
         if version is None:

@@ -29,6 +29,10 @@ def memo(settings):
     content_memo.forget()
 
 
+def version_reads(queries) -> int:
+    return sum(m.ContentVersion._meta.db_table in query["sql"] for query in queries)
+
+
 def membership_reads(queries) -> int:
     return sum(m.Membership._meta.db_table in query["sql"] for query in queries)
 
@@ -52,7 +56,9 @@ def test_what_reaches_a_market_is_worked_out_once_per_content_version(memo, clie
         reach = applicabilities([country], DAY)[country.pk]
     assert membership_reads(afresh) == 1
     assert union.pk in reach.reaching
-    assert rule.title in client.get(listed).content.decode()  # the page shows the new membership at once
+    with CaptureQueriesContext(connection) as page:
+        assert rule.title in client.get(listed).content.decode()  # the page shows the new membership at once
+    assert version_reads(page) == 1  # every kept answer of the request shares one reading
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
