@@ -71,3 +71,13 @@ def test_health_probe_answers_when_the_database_does(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+def test_the_wsgi_application_leaves_its_start_up_objects_out_of_garbage_collection():
+    env = {key: value for key, value in os.environ.items() if key not in PYTEST_ENV}
+    env |= {"DEBUG": "1"}
+    code = "import gc, kb.wsgi; print(gc.get_freeze_count())"
+    result = subprocess.run(  # noqa: S603 - fixed arguments, our own module
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=True
+    )
+    assert int(result.stdout) > 10_000
