@@ -73,6 +73,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--sqlite", type=Path, default=BENCH / ".data" / "kb_scale.sqlite3")
     parser.add_argument("--rules", type=int, default=50_000, help="synthetic rules (10 requirements each)")
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--warm-up", type=int, default=2, help="rounds first, not counted (workers warm up)")
     parser.add_argument("--slow-seconds", type=float, default=1.0, help="a page slower than this at first...")
     parser.add_argument("--slow-rounds", type=int, default=3, help="...gets only this many rounds (and SQL runs)")
     parser.add_argument("--sql-runs", type=int, default=5)
@@ -151,7 +152,7 @@ def main() -> int:
                 for label, path in DATASETTE
             ]
         print(f"== interleaved timing: {len(report.targets)} pages, {args.rounds} rounds ==", flush=True)
-        scale_http.time_interleaved(report.targets, args.rounds, args.slow_rounds, args.slow_seconds)
+        scale_http.time_interleaved(report.targets, args.rounds, args.slow_rounds, args.slow_seconds, args.warm_up)
         if fts_copy:
             report.facets_timed_out = datasette_timeouts(report.targets)
         if not args.skip_load:

@@ -126,12 +126,22 @@ class Target:
         return self.statuses == {200}
 
 
-def time_interleaved(targets: list[Target], rounds: int, slow_rounds: int, slow_seconds: float) -> None:
+def time_interleaved(
+    targets: list[Target], rounds: int, slow_rounds: int, slow_seconds: float, warm_up: int = 0
+) -> None:
     """Round-robin over every page of every server, one request at a time, ``rounds`` times.
 
+    ``warm_up`` rounds come first and are not counted: each worker of a server loads its
+    templates and works out its kept answers (``content_memo``) on its first requests, as
+    a server does once after it starts or the content changes, not on every request.
     A page whose first request took longer than ``slow_seconds`` stops after ``slow_rounds``
     (the current main has pages of several seconds), so that a full run stays practical.
     """
+    for number in range(warm_up):
+        started = time.perf_counter()
+        for target in targets:
+            fetch(target.url)
+        print(f"  warm-up round {number + 1}/{warm_up}: {time.perf_counter() - started:.1f} s", flush=True)
     for number in range(rounds):
         started = time.perf_counter()
         for target in targets:
