@@ -8,6 +8,7 @@ from django import template
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 
 from regulations.content.countries import official_language
 from regulations.models import LegalStatus
@@ -54,6 +55,43 @@ def query_with(context, **changes):
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+FACET_OPTION = (
+    '<div class="form-check{}{}">'
+    '<input class="form-check-input" type="{}" name="{}" value="{}" id="{}"{}>'
+    '<label class="form-check-label d-flex justify-content-between" for="{}">'
+    '<span>{}</span><span class="badge rounded-pill kb-count">{}</span></label></div>'
+)
+
+
+@register.simple_tag
+def facet_options(facet, options):
+    """The check boxes (radio buttons for the level) of some of a facet's options.
+
+    Made in Python rather than by a template: the rule list shows a few hundred options,
+    and an included template per option was a sixth of a search page's time at scale.
+    """
+    kind = "radio" if facet.name == "level" else "checkbox"
+    return format_html_join(
+        "",
+        FACET_OPTION,
+        (
+            (
+                " ms-3" if option.depth else "",
+                "" if option.count or option.selected else " kb-empty",
+                kind,
+                facet.name,
+                option.value,
+                ident := f"f-{facet.name}-{slugify(option.value)}",
+                mark_safe(" checked") if option.selected else "",
+                ident,
+                option.label,
+                option.count,
+            )
+            for option in options
+        ),
+    )
 
 
 @register.filter
