@@ -41,9 +41,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .applicability import Applicability, Force, Verdict, applicabilities, force_key, force_label
+from .applicability import Applicability, applicabilities
 from .coverage import PlaceCoverage, coverage_of
 from .expressions import AmongIds
+from .force import Force, force_key, force_label
 from .milestones import PhaseIn, by_rule, phase_in
 from .models import (
     Assessment,
@@ -58,6 +59,7 @@ from .models import (
     VehicleSituation,
     Visibility,
 )
+from .reasons import Verdict
 
 CHUNK = 2000
 ROW_FIELDS = [

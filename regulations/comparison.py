@@ -22,10 +22,10 @@ from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from .applicability import STRENGTH, Force, force_key, force_label
 from .checklists import ChecklistQuery, Layout, Section, binds_from, checklist_coverage, matching_requirements, plan
 from .coverage import DomainCoverage, PlaceCoverage
 from .expressions import AmongIds
+from .force import STRENGTH, Force, force_key, force_label
 from .milestones import by_rule, phase_in
 from .models import Jurisdiction, Requirement, Rule, Topic, VehicleSituation
 

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from django.utils.formats import date_format
 from django.utils.text import get_text_list
 
-from .applicability import Applicability, StepKind, applicabilities
+from .applicability import Applicability, applicabilities
 from .models import Coverage, Domain, Jurisdiction, Topic
+from .reasons import StepKind
 
 LONG_DATE = "j F Y"
 EMPTY_WARNING = "Where a domain is not covered, an empty list does not mean that nothing applies."

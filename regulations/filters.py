@@ -15,8 +15,9 @@ from django import forms
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from .applicability import Force, applicabilities, force_key, force_label
+from .applicability import applicabilities
 from .fields import DayField
+from .force import Force, force_key, force_label
 from .models import Instrument, Jurisdiction, LegalStatus, Topic, legal_status_expression
 from .search import MAX_QUERY_LENGTH, Hits, find, search_rules
 

@@ -4,12 +4,12 @@ import re
 
 from django import forms
 
-from .applicability import Force
 from .checklists import Layout
 from .converters import CODE_PATTERN
 from .exports import FORMATS
 from .fields import DayField
 from .filters import SAE_LEVELS, CodesField
+from .force import Force
 from .models import AssessmentStatus, Company, Jurisdiction, Topic, VehicleSituation
 
 MAX_COMPARED = 6

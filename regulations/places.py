@@ -13,17 +13,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
 
-from .applicability import (
-    MAX_BINDING_DEPTH,
-    STRENGTH,
-    TREATY_NAMES,
-    Force,
-    ForceWords,
-    LiveRelations,
-    applicabilities,
-    carried_from,
-    live_relations,
-)
+from .applicability import MAX_BINDING_DEPTH, LiveRelations, applicabilities, carried_from, live_relations
+from .force import STRENGTH, Force, ForceWords
 from .models import (
     TREATY_ROLES,
     Jurisdiction,
@@ -34,6 +25,7 @@ from .models import (
     Rule,
     TreatyInstrument,
 )
+from .reasons import TREATY_NAMES
 
 
 @dataclass

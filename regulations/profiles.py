@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from .applicability import Applicability, Force, applicability, force_key
+from .applicability import Applicability, applicability
 from .coverage import coverage_of
 from .filters import LIVE_STATUSES
+from .force import Force, force_key
 from .models import Jurisdiction, LegalStatus, Rule, Topic, legal_status_expression
 from .selectors import topic_roots, upcoming_deadlines
 

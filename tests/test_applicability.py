@@ -8,8 +8,10 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from regulations import models as m
-from regulations.applicability import Force, StepKind, applicability, force_key
+from regulations.applicability import applicability
+from regulations.force import Force, force_key
 from regulations.places import applicable_counts, coverage
+from regulations.reasons import StepKind
 
 from .factories import JurisdictionFactory, MembershipFactory, RuleFactory, RuleRelationFactory, UnionFactory
 

@@ -11,8 +11,9 @@ import re
 import pytest
 
 from regulations import models as m
-from regulations.applicability import Force, applicability
+from regulations.applicability import applicability
 from regulations.checklists import ChecklistQuery, build_checklist
+from regulations.force import Force
 
 pytestmark = pytest.mark.django_db
 

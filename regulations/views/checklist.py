@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.utils import timezone
 
-from regulations.applicability import Force
 from regulations.checklist_index import topic_index
 from regulations.checklists import ChecklistQuery, Layout, build_checklist
 from regulations.exports import WRITERS
+from regulations.force import Force
 from regulations.forms import ChecklistForm
 from regulations.models import Company, Jurisdiction, Topic, VehicleSituation
 from regulations.views.exports import invalid, refuse_with, site_of, written
