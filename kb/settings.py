@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "simple_history",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
     "django_htmx",
     "import_export",
     "django.contrib.sitemaps",
@@ -115,6 +117,35 @@ MIDDLEWARE = [
     "regulations.content_version.ReadOnceMiddleware",
     "regulations.page_cache.PageCacheMiddleware",
 ]
+
+# The JSON API (regulations/api/): JSON only, errors as RFC 9457 problem details, page-number
+# pagination; `format` is a query parameter of the data (as on /checklist/), not a content type.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_PAGINATION_CLASS": "regulations.api.pagination.Pages",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "regulations.api.problems.problem_details",
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Smart-vehicle compliance knowledge base API",
+    "DESCRIPTION": (
+        "Published rules on data security, road safety and cross-border data transfer for connected "
+        "and automated vehicles, the jurisdictions they apply in, and why. Read-only; errors are RFC 9457 "
+        "problem details."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "JurisdictionKindEnum": "regulations.models.JurisdictionKind",
+        "RequirementKindEnum": "regulations.models.RequirementKind",
+        "MilestoneKindEnum": "regulations.models.MilestoneKind",
+        "RelationKindEnum": "regulations.models.RelationKind",
+    },
+}
 
 # Anonymous public pages are kept per content version (regulations/page_cache.py), in each
 # worker's memory; off with DEBUG so that template edits show at once.

@@ -14,11 +14,13 @@ import django_filters
 from django import forms
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .applicability import applicabilities
 from .fields import DayField
 from .force import Force, force_key, force_label
-from .models import Instrument, Jurisdiction, LegalStatus, Topic, legal_status_expression
+from .models import Instrument, Jurisdiction, LegalStatus, Rule, Topic, legal_status_expression
 from .search import MAX_QUERY_LENGTH, Hits, find, search_rules
 
 LIVE_STATUSES = [LegalStatus.IN_FORCE.value, LegalStatus.ADOPTED.value]
@@ -49,6 +51,7 @@ class CodesField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
+@extend_schema_field(OpenApiTypes.STR)  # a code or slug, repeatable (the API schema)
 class CodesFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = CodesField
 
@@ -162,6 +165,15 @@ class RuleFilter(django_filters.FilterSet):
             self._hits = (query, find(self.queryset, query))
         return self._hits[1]
 
+    def verdicts_for(self, rules) -> dict[int, list]:
+        """Each rule's verdict in each chosen market where it reaches (a page of rules: a fixed number of queries)."""
+        verdicts: dict[int, list] = {rule.pk: [] for rule in rules}
+        for reach in self.applicability:
+            for pk, verdict in reach.verdicts(rules).items():
+                if verdict.reasons:
+                    verdicts[pk].append(verdict)
+        return verdicts
+
     def filter_q(self, queryset, name, value):
         return search_rules(queryset, value, self.hits) if value.strip() else queryset
 
@@ -216,7 +228,7 @@ class RuleFilter(django_filters.FilterSet):
         key = self.form.cleaned_data.get("sort") or ("relevance" if self.form.cleaned_data.get("q") else "")
         if key == "relevance" and not self.form.cleaned_data.get("q"):
             key = ""
-        return queryset.order_by(*SORTS[key][1]) if key else queryset
+        return queryset.order_by(*(SORTS[key][1] if key else Rule._meta.ordering), "pk")  # pk: pages never overlap
 
     def queryset_without(self, excluded: str) -> QuerySet:
         """The filtered queryset ignoring one filter: what a facet's counts are computed on."""

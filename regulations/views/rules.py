@@ -100,11 +100,7 @@ def rule_list(request):
     page, context["page_error"] = paginate(rules, request.GET.get("page", ""))
     if page is None:
         return render_browser(request, "regulations/rules/list.html", context, status=400)
-    verdicts: dict[int, list] = {rule.pk: [] for rule in page}
-    for reach in filterset.applicability:
-        for pk, verdict in reach.verdicts(page.object_list).items():
-            if verdict.reasons:
-                verdicts[pk].append(verdict)
+    verdicts = filterset.verdicts_for(page.object_list)
     for rule in page:
         rule.verdicts = verdicts[rule.pk]
     context |= {"page": page, "coverage_gaps": coverage_gaps(filterset)}

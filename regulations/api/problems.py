@@ -1,0 +1,37 @@
+"""Every API error as one JSON shape: RFC 9457 problem details (``application/problem+json``).
+
+``{"type", "title", "status", "detail", "instance"}``, and for a 400 ``errors``: the
+messages per parameter, as the pages show them beside each field.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from rest_framework import exceptions
+from rest_framework.views import exception_handler
+
+PROBLEM_JSON = "application/problem+json"
+INVALID = "Some parameters are not valid: see errors."
+
+
+def problem_details(exc, context):
+    """DRF's exception handler, answering in problem details; None (a 500 from Django) for the unexpected."""
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    status = response.status_code
+    body = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "instance": context["request"].get_full_path(),
+    }
+    if isinstance(exc, exceptions.ValidationError):
+        errors = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
+        body |= {"detail": INVALID, "errors": errors}
+    else:
+        body["detail"] = str(response.data.get("detail", "")) if isinstance(response.data, dict) else str(exc)
+    response.data = body
+    response.content_type = PROBLEM_JSON
+    return response

@@ -1,0 +1,83 @@
+"""Read-only endpoints: rules through the rule list's own FilterSet, and jurisdictions. Published content only."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.response import Response
+
+from ..filters import RuleFilter
+from ..models import CurationState, Jurisdiction, Membership, Requirement, Rule, legal_status_expression
+from .serializers import JurisdictionDetailSerializer, JurisdictionSerializer, RuleDetailSerializer, RuleSerializer
+
+SLUG = r"[-a-zA-Z0-9_]{1,100}"
+CODE = r"[a-zA-Z0-9-]{1,12}"
+
+
+class RuleFilterBackend(DjangoFilterBackend):
+    """The rule list's FilterSet, kept on the view: its markets give each rule of the page its verdicts."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        view.filterset = filterset
+        return filterset.qs
+
+
+class RuleViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published rules. The list takes the rule list's parameters (`/rules/`), validated the same way."""
+
+    filter_backends = [RuleFilterBackend]
+    filterset_class = RuleFilter
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+
+    def get_queryset(self):
+        return Rule.objects.published().for_list()
+
+    def get_serializer_class(self):
+        return RuleDetailSerializer if self.action == "retrieve" else RuleSerializer
+
+    def list(self, request, *args, **kwargs):
+        rules = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(rules.annotate(legal_status=legal_status_expression(self.filterset.day)))
+        verdicts = self.filterset.verdicts_for(page)
+        for rule in page:
+            rule.verdicts = verdicts[rule.pk]
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def get_object(self):
+        rules = (
+            Rule.objects.published().for_detail().annotate(legal_status=legal_status_expression(timezone.localdate()))
+        )
+        return get_object_or_404(rules, slug=self.kwargs["slug"].lower())
+
+    def retrieve(self, request, *args, **kwargs):
+        rule = self.get_object()
+        replaced = [r.superseded_by_id for r in rule.requirements.all() if r.superseded_by_id]
+        successors = Requirement.objects.filter(pk__in=replaced, rule__state=CurationState.PUBLISHED)
+        context = self.get_serializer_context() | {"successors": {r.pk: r for r in successors.select_related("rule")}}
+        return Response(RuleDetailSerializer(rule, context=context).data)
+
+
+@extend_schema(description="Countries, subdivisions, unions and treaty bodies.")
+class JurisdictionViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "code"
+    lookup_value_regex = CODE
+
+    def get_queryset(self):
+        return Jurisdiction.objects.select_related("parent").order_by("name", "code")
+
+    def get_serializer_class(self):
+        return JurisdictionDetailSerializer if self.action == "retrieve" else JurisdictionSerializer
+
+    def get_object(self):
+        memberships = Prefetch("memberships", queryset=Membership.objects.select_related("body"))
+        places = self.get_queryset().prefetch_related(memberships)
+        return get_object_or_404(places, code=self.kwargs["code"].upper())

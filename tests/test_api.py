@@ -1,0 +1,164 @@
+"""The JSON API (issue 15, first part): rules through the rule list's own FilterSet, jurisdictions, the schema.
+
+The API and the page must agree: the same filter gives the same rules in the same order,
+with the same verdicts; bad input is a 400 in problem details, never a 500; nothing
+unpublished or internal comes out.
+"""
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from regulations import models as m
+
+from .factories import RequirementFactory, RuleFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+RULES = reverse("api:rule-list")
+PAGE = reverse("regulations:rule-list")
+FILTERS = [
+    {"applies_in": "de"},
+    {"applies_in": ["de", "jp"], "topic": "cybersecurity"},
+    {"q": "cybersecurity"},
+    {"status": "in_force", "on": "2026-01-01"},
+    {"jurisdiction": "cn", "sort": "newest"},
+    {"level": "4", "instrument": "law"},
+]
+
+
+def api_rules(client, params: dict) -> list[dict]:
+    """Every rule the API lists for ``params``, following ``next`` links."""
+    found, url, query = [], RULES, {**params, "page_size": 100}
+    while url:
+        response = client.get(url, query)
+        assert response.status_code == 200, response.content[:500]
+        body = response.json()
+        found += body["results"]
+        url, query = body["next"], None
+    return found
+
+
+def page_rules(client, params: dict) -> list:
+    found, number = [], 1
+    while True:
+        page = client.get(PAGE, {**params, "page": number}).context["page"]
+        found += list(page.object_list)
+        if not page.has_next():
+            return found
+        number += 1
+
+
+@pytest.mark.parametrize("params", FILTERS, ids=lambda params: "&".join(f"{k}={v}" for k, v in params.items()))
+def test_the_api_and_the_rule_list_give_the_same_rules_in_the_same_order_with_the_same_verdicts(client, params):
+    shown, served = page_rules(client, params), api_rules(client, params)
+    assert shown, "the reference content should answer every filter here"
+    assert [rule["slug"] for rule in served] == [rule.slug for rule in shown]
+    assert client.get(RULES, params).json()["count"] == len(shown)
+    for rule, item in zip(shown, served, strict=True):
+        assert item["legal_status"] == rule.legal_status
+        assert [(v["jurisdiction"], v["force"]) for v in item["verdicts"]] == [
+            (verdict.jurisdiction.code, verdict.key) for verdict in rule.verdicts
+        ]
+        assert [[g["path"] for g in v["grounds"]] for v in item["verdicts"]] == [
+            [reason.path for reason in verdict.grounds] for verdict in rule.verdicts
+        ]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"applies_in": "zz"}, "applies_in"),
+        ({"topic": "no-such-topic"}, "topic"),
+        ({"on": "2026-13-45"}, "on"),
+        ({"level": "9"}, "level"),
+        ({"status": "dormant"}, "status"),
+        ({"sort": "random"}, "sort"),
+        ({"q": "x" * 5000}, "q"),
+        ({"force": "binding"}, "force"),
+        ({"page": "abc"}, "page"),
+        ({"page": "0"}, "page"),
+        ({"page_size": "1000"}, "page_size"),
+    ],
+)
+def test_bad_input_is_a_400_in_problem_details_naming_the_parameter(client, params, field):
+    response = client.get(RULES, params)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == 400 and body["title"] == "Bad Request" and body["type"] == "about:blank"
+    assert body["errors"][field] and all(isinstance(message, str) for message in body["errors"][field])
+
+
+def test_a_missing_rule_or_page_is_a_404_in_problem_details(client):
+    for url in (reverse("api:rule-detail", args=["no-such-rule"]), RULES + "?page=999"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.json()["status"] == 404
+
+
+def test_a_rule_reads_whole_with_requirements_milestones_sources_and_relations(client):
+    rule = m.Rule.objects.published().filter(requirements__isnull=False, outgoing_relations__isnull=False).first()
+    body = client.get(reverse("api:rule-detail", args=[rule.slug.upper()])).json()
+    assert body["slug"] == rule.slug and body["summary"] == rule.summary
+    assert [r["key"] for r in body["requirements"]] == list(rule.requirements.values_list("key", flat=True))
+    assert {s["url"] for s in body["sources"]} == set(rule.sources.values_list("url", flat=True))
+    published = rule.outgoing_relations.filter(to_rule__state=m.CurationState.PUBLISHED)
+    assert {(r["rule"], r["kind"]) for r in body["relations"] if r["direction"] == "to"} == set(
+        published.values_list("to_rule__slug", "kind")
+    )
+    assert body["html_url"].endswith(reverse("regulations:rule-detail", args=[rule.slug]))
+
+
+def test_nothing_unpublished_or_internal_comes_out(client):
+    draft = RuleFactory(title="Zebra Crossing Data Draft", state=m.CurationState.DRAFT, internal_notes="SECRET-NOTE")
+    published = RuleFactory(title="Zebra Crossing Data Act", internal_notes="SECRET-NOTE")
+    SourceFactory(rule=published)
+    replacement = RequirementFactory(rule=draft, internal_note="SECRET-NOTE")
+    RequirementFactory(
+        rule=published, superseded_by=replacement, superseded_on=dt.date(2026, 1, 1), internal_note="SECRET-NOTE"
+    )
+    listed = client.get(RULES, {"q": "zebra crossing"})
+    assert [rule["slug"] for rule in listed.json()["results"]] == [published.slug]
+    assert client.get(reverse("api:rule-detail", args=[draft.slug])).status_code == 404
+    detail = client.get(reverse("api:rule-detail", args=[published.slug]))
+    assert detail.json()["requirements"][0]["superseded_by"] is None  # a draft's requirement is never named
+    for response in (listed, detail):
+        text = json.dumps(response.json())
+        assert "SECRET-NOTE" not in text and draft.slug not in text and "internal" not in text
+
+
+def test_list_queries_do_not_grow_with_the_rules_listed(client):
+    params = {"applies_in": "de", "page_size": 100}
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(RULES, params).status_code == 200
+    country = m.Jurisdiction.objects.get(code="DE")
+    RuleFactory.create_batch(30, jurisdiction=country)
+    with CaptureQueriesContext(connection) as after:
+        body = client.get(RULES, params).json()
+    assert body["count"] >= 30
+    assert len(after) == len(before)
+
+
+def test_jurisdictions_read_with_their_memberships_by_code_in_any_case(client):
+    body = client.get(reverse("api:jurisdiction-detail", args=["de"])).json()
+    assert body["code"] == "DE" and body["name"] == "Germany"
+    assert "EU" in {membership["body"]["code"] for membership in body["memberships"]}
+    listed = client.get(reverse("api:jurisdiction-list"), {"page_size": 100}).json()
+    assert listed["count"] == m.Jurisdiction.objects.count()
+
+
+def test_the_openapi_schema_is_valid_and_served(client, tmp_path):
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+    response = client.get(reverse("api:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    schema = json.loads(response.content)
+    assert schema["openapi"].startswith("3.")
+    parameters = {p["name"] for p in schema["paths"]["/api/v1/rules/"]["get"]["parameters"]}
+    assert {"q", "applies_in", "topic", "status", "level", "on", "sort", "page", "page_size"} <= parameters
