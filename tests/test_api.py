@@ -5,7 +5,9 @@ with the same verdicts; bad input is a 400 in problem details, never a 500; noth
 unpublished or internal comes out.
 """
 
+import csv
 import datetime as dt
+import io
 import json
 
 import pytest
@@ -162,3 +164,47 @@ def test_the_openapi_schema_is_valid_and_served(client, tmp_path):
     assert schema["openapi"].startswith("3.")
     parameters = {p["name"] for p in schema["paths"]["/api/v1/rules/"]["get"]["parameters"]}
     assert {"q", "applies_in", "topic", "status", "level", "on", "sort", "page", "page_size"} <= parameters
+
+
+CHECKLISTS = [
+    {"applies_in": "cn", "topic": "cross-border-data-transfer"},
+    {"applies_in": ["de", "jp"], "level": "3", "on": "2027-01-01", "force": ["binding", "recognised"]},
+]
+
+
+def streamed(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+@pytest.mark.parametrize("params", CHECKLISTS, ids=["cn-transfer", "de-jp-level-3"])
+def test_the_api_checklist_is_the_pages_checklist_row_for_row(client, params):
+    page = json.loads(streamed(client.get(reverse("regulations:checklist"), {**params, "format": "json"})))
+    served = client.get(reverse("api:checklist"), params)
+    assert served.status_code == 200 and served["Content-Type"].startswith("application/json")
+    api = json.loads(streamed(served))
+    assert api["row_count"] == page["row_count"] > 0
+    assert api["rows"] == page["rows"] and api["columns"] == page["columns"] and api["query"] == page["query"]
+    as_csv = client.get(reverse("api:checklist"), {**params, "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(streamed(as_csv).decode("utf-8-sig"))))
+    assert len(rows) == page["row_count"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({}, "applies_in"),
+        ({"applies_in": "cn", "format": "html"}, "format"),
+        ({"applies_in": "cn", "level": "7"}, "level"),
+    ],
+)
+def test_a_checklist_that_cannot_be_built_is_a_400_in_problem_details(client, params, field):
+    response = client.get(reverse("api:checklist"), params)
+    assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"][field]
+
+
+def test_the_checklist_schema_lists_the_forms_parameters(client):
+    schema = json.loads(client.get(reverse("api:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json").content)
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/checklist/"]["get"]["parameters"]}
+    assert {"applies_in", "topic", "level", "on", "vehicle", "company", "force", "layout", "format"} <= set(parameters)
+    assert set(parameters["force"]["schema"]["items"]["enum"]) == {"binding", "recognised", "advisory"}

@@ -35,3 +35,8 @@ def problem_details(exc, context):
     response.data = body
     response.content_type = PROBLEM_JSON
     return response
+
+
+def form_errors(form) -> dict[str, list[str]]:
+    """A Django form's errors as the ``errors`` member: the messages per parameter."""
+    return {name: [error["message"] for error in errors] for name, errors in form.errors.get_json_data().items()}

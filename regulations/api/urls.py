@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from .views import JurisdictionViewSet, RuleViewSet
+from .views import ChecklistView, JurisdictionViewSet, RuleViewSet
 
 app_name = "api"
 
@@ -14,5 +14,6 @@ router.register("jurisdictions", JurisdictionViewSet, basename="jurisdiction")
 
 urlpatterns = [
     *router.urls,
+    path("checklist/", ChecklistView.as_view(), name="checklist"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from ..checklists import build_checklist
+from ..exports import WRITERS
 from ..filters import RuleFilter
+from ..forms import ChecklistForm
 from ..models import CurationState, Jurisdiction, Membership, Requirement, Rule, legal_status_expression
+from ..views.checklist import checklist_query
+from ..views.exports import site_of, written
+from .forms_schema import form_parameters
+from .problems import form_errors
 from .serializers import JurisdictionDetailSerializer, JurisdictionSerializer, RuleDetailSerializer, RuleSerializer
 
 SLUG = r"[-a-zA-Z0-9_]{1,100}"
@@ -81,3 +92,30 @@ class JurisdictionViewSet(viewsets.ReadOnlyModelViewSet):
         memberships = Prefetch("memberships", queryset=Membership.objects.select_related("body"))
         places = self.get_queryset().prefetch_related(memberships)
         return get_object_or_404(places, code=self.kwargs["code"].upper())
+
+
+@extend_schema(
+    parameters=form_parameters(ChecklistForm),
+    responses={(200, "application/json"): OpenApiTypes.OBJECT},
+    description=(
+        "The checklist of `/checklist/`, built by the same row builder from the same parameters: the query, "
+        "coverage, columns and every row, streamed. `format` picks another of the page's writers "
+        "(csv, xlsx, md, pdf)."
+    ),
+)
+class ChecklistView(APIView):
+    def get(self, request):
+        data = request.query_params.copy()
+        data.setdefault("format", "json")
+        form = ChecklistForm(data)
+        if not form.is_valid():
+            raise ValidationError(form_errors(form))
+        fmt = form.cleaned_data["format"]
+        if fmt not in WRITERS:
+            raise ValidationError({"format": [f"Choose one of {', '.join(WRITERS)}: the API has no HTML preview."]})
+        checklist = build_checklist(checklist_query(form.cleaned_data, AnonymousUser()), site=site_of(request))
+
+        def refuse(message: str):
+            raise ValidationError({"format": [message]})
+
+        return written(WRITERS[fmt], checklist, refuse)
