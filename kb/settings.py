@@ -126,7 +126,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PAGINATION_CLASS": "regulations.api.pagination.Pages",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "regulations.api.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "regulations.api.problems.problem_details",
     "URL_FORMAT_OVERRIDE": None,
 }
@@ -139,6 +139,10 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "regulations.api.schema.blank_means_absent",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "JurisdictionKindEnum": "regulations.models.JurisdictionKind",
         "RequirementKindEnum": "regulations.models.RequirementKind",

@@ -18,3 +18,6 @@ urlpatterns = [
     path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
     path("", include("regulations.urls")),
 ]
+
+handler404 = "regulations.api.problems.not_found"
+handler500 = "regulations.api.problems.server_error"

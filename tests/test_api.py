@@ -208,3 +208,11 @@ def test_the_checklist_schema_lists_the_forms_parameters(client):
     parameters = {p["name"]: p for p in schema["paths"]["/api/v1/checklist/"]["get"]["parameters"]}
     assert {"applies_in", "topic", "level", "on", "vehicle", "company", "force", "layout", "format"} <= set(parameters)
     assert set(parameters["force"]["schema"]["items"]["enum"]) == {"binding", "recognised", "advisory"}
+
+
+def test_an_address_outside_every_route_is_problem_details_under_the_api_and_the_sites_page_elsewhere(client):
+    api = client.get("/api/v1/no-such-thing/")
+    assert api.status_code == 404 and api["Content-Type"] == "application/problem+json"
+    assert api.json()["instance"] == "/api/v1/no-such-thing/"
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")

@@ -8,7 +8,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
 
-def form_parameters(form_class: type[forms.Form]) -> list[OpenApiParameter]:
+def form_parameters(form_class: type[forms.Form], required: tuple[str, ...] = ()) -> list[OpenApiParameter]:
+    """``required``: parameters the form asks for in its ``clean`` rather than field by field."""
     parameters = []
     for name, field in form_class.base_fields.items():
         many = isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
@@ -21,7 +22,7 @@ def form_parameters(form_class: type[forms.Form]) -> list[OpenApiParameter]:
                 name,
                 kind,
                 OpenApiParameter.QUERY,
-                required=field.required,
+                required=field.required or name in required,
                 description=" ".join(str(text) for text in (field.label, field.help_text) if text),
                 enum=choices or None,
                 many=many,

@@ -24,3 +24,11 @@ class Pages(PageNumberPagination):
         if errors:
             raise ValidationError(errors)
         return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = MAX_PAGE_SIZE
+        return parameters

@@ -95,7 +95,7 @@ class JurisdictionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema(
-    parameters=form_parameters(ChecklistForm),
+    parameters=form_parameters(ChecklistForm, required=("applies_in",)),
     responses={(200, "application/json"): OpenApiTypes.OBJECT},
     description=(
         "The checklist of `/checklist/`, built by the same row builder from the same parameters: the query, "
