@@ -10,6 +10,7 @@ import base64
 import datetime as dt
 import hashlib
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -91,6 +92,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "corsheaders",
     "django_htmx",
     "import_export",
     "django.contrib.sitemaps",
@@ -105,6 +107,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -115,8 +118,17 @@ MIDDLEWARE = [
     "regulations.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
     "regulations.content_version.ReadOnceMiddleware",
+    "regulations.api.conditional.ConditionalApiMiddleware",
     "regulations.page_cache.PageCacheMiddleware",
 ]
+
+# Anonymous API requests allowed per client address and worker (DRF's throttle counts in each
+# worker's memory), e.g. 120/min; more answer 429 with Retry-After.
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/min")
+if not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", API_ANON_RATE):
+    raise ImproperlyConfigured(
+        f"API_ANON_RATE must read like 120/min (a number per s, min, hour or day): {API_ANON_RATE!r}"
+    )
 
 # The JSON API (regulations/api/): JSON only, errors as RFC 9457 problem details, page-number
 # pagination; `format` is a query parameter of the data (as on /checklist/), not a content type.
@@ -129,7 +141,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "regulations.api.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "regulations.api.problems.problem_details",
     "URL_FORMAT_OVERRIDE": None,
+    "DEFAULT_THROTTLE_CLASSES": ["regulations.api.throttling.AnonymousClients"],
 }
+# Any site may read the API from a browser (GET only); the pages and the admin stay same-origin.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
 SPECTACULAR_SETTINGS = {
     "TITLE": "Smart-vehicle compliance knowledge base API",
     "DESCRIPTION": (

@@ -216,3 +216,37 @@ def test_an_address_outside_every_route_is_problem_details_under_the_api_and_the
     assert api.json()["instance"] == "/api/v1/no-such-thing/"
     page = client.get("/no-such-page/")
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def test_an_unchanged_answer_is_304_until_the_content_changes(client):
+    first = client.get(RULES, {"applies_in": "de"})
+    etag = first["ETag"]
+    assert first.status_code == 200 and etag.startswith('W/"') and "no-cache" in first["Cache-Control"]
+    again = client.get(RULES, {"applies_in": "de"}, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and not again.content
+    RuleFactory(jurisdiction=m.Jurisdiction.objects.get(code="DE"))
+    changed = client.get(RULES, {"applies_in": "de"}, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_any_site_may_read_the_api_from_a_browser_but_not_the_pages(client):
+    api = client.get(RULES, HTTP_ORIGIN="https://dashboard.example.org")
+    assert api["Access-Control-Allow-Origin"] == "*"
+    assert "ETag" in api["Access-Control-Expose-Headers"]
+    page = client.get(PAGE, HTTP_ORIGIN="https://dashboard.example.org")
+    assert "Access-Control-Allow-Origin" not in page
+
+
+def test_too_many_anonymous_requests_are_told_to_wait(client, settings):
+    from django.core.cache import cache
+
+    settings.API_ANON_RATE = "2/min"
+    cache.clear()
+    try:
+        statuses = [client.get(reverse("api:jurisdiction-list")).status_code for _ in range(3)]
+        refused = client.get(reverse("api:jurisdiction-list"))
+    finally:
+        cache.clear()
+    assert statuses == [200, 200, 429]
+    assert refused["Content-Type"] == "application/problem+json" and int(refused["Retry-After"]) > 0
+    assert refused.json()["status"] == 429

@@ -81,3 +81,9 @@ def test_the_wsgi_application_leaves_its_start_up_objects_out_of_garbage_collect
         [sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=True
     )
     assert int(result.stdout) > 10_000
+
+
+def test_an_api_rate_that_does_not_read_as_one_stops_the_start():
+    result = manage("check", DEBUG="1", API_ANON_RATE="lots")
+    assert result.returncode != 0
+    assert "API_ANON_RATE must read like 120/min" in result.stderr
