@@ -250,3 +250,57 @@ def test_too_many_anonymous_requests_are_told_to_wait(client, settings):
     assert statuses == [200, 200, 429]
     assert refused["Content-Type"] == "application/problem+json" and int(refused["Retry-After"]) > 0
     assert refused.json()["status"] == 429
+
+
+REQUIREMENTS = reverse("api:requirement-list")
+
+
+def api_requirements(client, params: dict) -> list[dict]:
+    found, url, query = [], REQUIREMENTS, {**params, "page_size": 100}
+    while url:
+        body = client.get(url, query).json()
+        found += body["results"]
+        url, query = body["next"], None
+    return found
+
+
+def test_requirements_of_a_market_are_those_of_the_rules_that_reach_it(client):
+    params = {"applies_in": "cn", "topic": "cross-border-data-transfer"}
+    served = api_requirements(client, params)
+    reaching = {rule["slug"] for rule in api_rules(client, {"applies_in": "cn"})}
+    topic = m.Topic.objects.filter(slug="cross-border-data-transfer")
+    expected = (
+        m.Requirement.objects.in_topics(topic)
+        .filter(rule__state=m.CurationState.PUBLISHED, rule__slug__in=reaching)
+        .order_by("rule_id", "order", "pk")
+    )
+    assert [(r["rule"]["slug"], r["key"]) for r in served] == list(expected.values_list("rule__slug", "key"))
+    assert served, "China's transfer rules have requirements"
+    item = served[0]
+    shouted = reverse("api:requirement-detail", args=[item["rule"]["slug"].upper(), item["key"].upper()])
+    detail = client.get(shouted)
+    assert detail.status_code == 200 and detail.json()["api_url"] == item["api_url"]
+
+
+def test_requirements_of_drafts_and_internal_notes_never_come_out(client):
+    draft = RuleFactory(state=m.CurationState.DRAFT)
+    RequirementFactory(rule=draft, obligation="Draft duty ZEBRA.", internal_note="SECRET-NOTE")
+    published = RequirementFactory(internal_note="SECRET-NOTE")
+    listed = client.get(REQUIREMENTS, {"rule": published.rule.slug})
+    assert [r["key"] for r in listed.json()["results"]] == [published.key]
+    assert client.get(REQUIREMENTS, {"rule": draft.slug}).status_code == 400  # no such published rule
+    everything = json.dumps(api_requirements(client, {}))
+    assert "SECRET-NOTE" not in everything and "ZEBRA" not in everything
+    hidden = reverse("api:requirement-detail", args=[draft.slug, draft.requirements.get().key])
+    assert client.get(hidden).status_code == 404
+
+
+def test_requirement_list_queries_do_not_grow_with_the_requirements_listed(client):
+    rule = RuleFactory()
+    RequirementFactory(rule=rule)
+    with CaptureQueriesContext(connection) as before:
+        client.get(REQUIREMENTS, {"rule": rule.slug})
+    RequirementFactory.create_batch(20, rule=rule)
+    with CaptureQueriesContext(connection) as after:
+        assert client.get(REQUIREMENTS, {"rule": rule.slug}).json()["count"] == 21
+    assert len(after) == len(before)

@@ -119,6 +119,35 @@ class RequirementSerializer(serializers.ModelSerializer):
         return SuccessorSerializer(successor).data if successor else None
 
 
+class RuleReferenceSerializer(serializers.ModelSerializer):
+    jurisdiction = serializers.CharField(source="jurisdiction.code")
+
+    class Meta:
+        model = Rule
+        fields = ["slug", "short_name", "title", "jurisdiction"]
+
+
+class RequirementItemSerializer(RequirementSerializer):
+    """A requirement on its own, at its stable address (its rule's slug and its key)."""
+
+    rule = RuleReferenceSerializer()
+    api_url = serializers.SerializerMethodField()
+    html_url = serializers.SerializerMethodField()
+
+    class Meta(RequirementSerializer.Meta):
+        fields = ["rule", *RequirementSerializer.Meta.fields, "api_url", "html_url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, requirement: Requirement) -> str:
+        args = [requirement.rule.slug, requirement.key]
+        return reverse("api:requirement-detail", args=args, request=self.context.get("request"))
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_html_url(self, requirement: Requirement) -> str:
+        args = [requirement.rule.slug, requirement.key]
+        return reverse("regulations:requirement-detail", args=args, request=self.context.get("request"))
+
+
 class MilestoneSerializer(serializers.ModelSerializer):
     jurisdiction = serializers.SlugRelatedField(read_only=True, slug_field="code", allow_null=True)
     requirement = serializers.SlugRelatedField(read_only=True, slug_field="key", allow_null=True)

@@ -1,10 +1,10 @@
 """/api/v1/: the JSON API and its OpenAPI schema."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from .views import ChecklistView, JurisdictionViewSet, RuleViewSet
+from .views import SLUG, ChecklistView, JurisdictionViewSet, RequirementViewSet, RuleViewSet
 
 app_name = "api"
 
@@ -12,8 +12,12 @@ router = SimpleRouter()
 router.register("rules", RuleViewSet, basename="rule")
 router.register("jurisdictions", JurisdictionViewSet, basename="jurisdiction")
 
+requirement = RequirementViewSet.as_view({"get": "retrieve"})
+
 urlpatterns = [
     *router.urls,
+    path("requirements/", RequirementViewSet.as_view({"get": "list"}), name="requirement-list"),
+    re_path(rf"^rules/(?P<slug>{SLUG})/requirements/(?P<key>{SLUG})/$", requirement, name="requirement-detail"),
     path("checklist/", ChecklistView.as_view(), name="checklist"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]

@@ -20,11 +20,18 @@ from ..exports import WRITERS
 from ..filters import RuleFilter
 from ..forms import ChecklistForm
 from ..models import CurationState, Jurisdiction, Membership, Requirement, Rule, legal_status_expression
+from ..requirement_filter import RequirementFilter
 from ..views.checklist import checklist_query
 from ..views.exports import site_of, written
 from .forms_schema import form_parameters
 from .problems import form_errors
-from .serializers import JurisdictionDetailSerializer, JurisdictionSerializer, RuleDetailSerializer, RuleSerializer
+from .serializers import (
+    JurisdictionDetailSerializer,
+    JurisdictionSerializer,
+    RequirementItemSerializer,
+    RuleDetailSerializer,
+    RuleSerializer,
+)
 
 SLUG = r"[-a-zA-Z0-9_]{1,100}"
 CODE = r"[a-zA-Z0-9-]{1,12}"
@@ -71,10 +78,46 @@ class RuleViewSet(viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         rule = self.get_object()
-        replaced = [r.superseded_by_id for r in rule.requirements.all() if r.superseded_by_id]
-        successors = Requirement.objects.filter(pk__in=replaced, rule__state=CurationState.PUBLISHED)
-        context = self.get_serializer_context() | {"successors": {r.pk: r for r in successors.select_related("rule")}}
+        context = self.get_serializer_context() | {"successors": successors_of(rule.requirements.all())}
         return Response(RuleDetailSerializer(rule, context=context).data)
+
+
+class RequirementViewSet(viewsets.ReadOnlyModelViewSet):
+    """Requirements of published rules, in their rules' order; each at its rule's slug and its key."""
+
+    serializer_class = RequirementItemSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = RequirementFilter
+
+    def get_queryset(self):
+        return (
+            Requirement.objects.filter(rule__state=CurationState.PUBLISHED)
+            .select_related("rule__jurisdiction")
+            .prefetch_related("topics")
+            .defer("internal_note", "rule__summary", "rule__internal_notes", "rule__search_vector")
+        )
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self.successors = successors_of(page)
+        return page
+
+    def get_serializer_context(self):
+        return super().get_serializer_context() | {"successors": getattr(self, "successors", {})}
+
+    def get_object(self):
+        requirement = get_object_or_404(
+            self.get_queryset(), rule__slug=self.kwargs["slug"].lower(), key=self.kwargs["key"].lower()
+        )
+        self.successors = successors_of([requirement])
+        return requirement
+
+
+def successors_of(requirements) -> dict[int, Requirement]:
+    """The requirements that replace these, where their rule is published (a draft's is never named)."""
+    replaced = [requirement.superseded_by_id for requirement in requirements if requirement.superseded_by_id]
+    found = Requirement.objects.filter(pk__in=replaced, rule__state=CurationState.PUBLISHED).select_related("rule")
+    return {requirement.pk: requirement for requirement in found}
 
 
 @extend_schema(description="Countries, subdivisions, unions and treaty bodies.")

@@ -23,7 +23,13 @@ def api_schema(live_url):
 
 def test_the_schema_describes_every_operation(api_schema):
     labels = {result.ok().label for result in api_schema.get_all_operations()}
-    assert {"GET /api/v1/rules/", "GET /api/v1/rules/{slug}/", "GET /api/v1/checklist/"} <= labels
+    assert {
+        "GET /api/v1/rules/",
+        "GET /api/v1/rules/{slug}/",
+        "GET /api/v1/requirements/",
+        "GET /api/v1/rules/{slug}/requirements/{key}/",
+        "GET /api/v1/checklist/",
+    } <= labels
 
 
 @pytest.mark.parametrize("mode", list(GenerationMode), ids=lambda mode: mode.value)
