@@ -18,7 +18,14 @@ from django.urls import reverse
 
 from regulations import models as m
 
-from .factories import RequirementFactory, RuleFactory, SourceFactory
+from .factories import (
+    AssessmentFactory,
+    CompanyFactory,
+    PublicRecordFactory,
+    RequirementFactory,
+    RuleFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -304,3 +311,34 @@ def test_requirement_list_queries_do_not_grow_with_the_requirements_listed(clien
     with CaptureQueriesContext(connection) as after:
         assert client.get(REQUIREMENTS, {"rule": rule.slug}).json()["count"] == 21
     assert len(after) == len(before)
+
+
+def test_firms_read_with_their_markets_and_public_records_samples_marked(client):
+    listed = client.get(reverse("api:company-list"), {"page_size": 100}).json()
+    assert listed["count"] == m.Company.objects.count()
+    samples = {firm["slug"] for firm in listed["results"] if firm["illustrative_sample"]}
+    assert samples == set(m.Company.objects.filter(is_fictional=True).values_list("slug", flat=True))
+    firm = m.Company.objects.filter(records__isnull=False, is_fictional=False).first()
+    body = client.get(reverse("api:company-detail", args=[firm.slug])).json()
+    assert {r["source_url"] for r in body["records"]} == set(firm.records.values_list("source_url", flat=True))
+    assert {market["jurisdiction"] for market in body["markets"]} == set(
+        firm.market_entries.values_list("jurisdiction__code", flat=True)
+    )
+
+
+def test_only_public_assessments_of_published_rules_come_out(client):
+    firm = CompanyFactory(internal_notes="SECRET-NOTE")
+    PublicRecordFactory(company=firm, internal_note="SECRET-NOTE", rule=RuleFactory(state=m.CurationState.DRAFT))
+    shown = AssessmentFactory(company=firm, visibility=m.Visibility.PUBLIC, evidence="Public evidence.")
+    AssessmentFactory(company=firm, visibility=m.Visibility.INTERNAL, evidence="SECRET-EVIDENCE")
+    draft_rule = RuleFactory(state=m.CurationState.DRAFT)
+    AssessmentFactory(company=firm, visibility=m.Visibility.PUBLIC, requirement=RequirementFactory(rule=draft_rule))
+    listed = client.get(reverse("api:assessment-list"), {"company": firm.slug}).json()
+    assert [(a["rule"], a["requirement"]) for a in listed["results"]] == [
+        (shown.requirement.rule.slug, shown.requirement.key)
+    ]
+    assert listed["results"][0]["illustrative_sample"] is True
+    detail = client.get(reverse("api:company-detail", args=[firm.slug])).json()
+    assert detail["records"][0]["rule"] is None  # the record's rule is a draft: not named
+    for text in (json.dumps(listed), json.dumps(detail)):
+        assert "SECRET" not in text and draft_rule.slug not in text

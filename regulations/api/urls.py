@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
+from .companies import AssessmentViewSet, CompanyViewSet
 from .views import SLUG, ChecklistView, JurisdictionViewSet, RequirementViewSet, RuleViewSet
 
 app_name = "api"
@@ -11,6 +12,8 @@ app_name = "api"
 router = SimpleRouter()
 router.register("rules", RuleViewSet, basename="rule")
 router.register("jurisdictions", JurisdictionViewSet, basename="jurisdiction")
+router.register("companies", CompanyViewSet, basename="company")
+router.register("assessments", AssessmentViewSet, basename="assessment")
 
 requirement = RequirementViewSet.as_view({"get": "retrieve"})
 

@@ -29,6 +29,9 @@ def test_the_schema_describes_every_operation(api_schema):
         "GET /api/v1/requirements/",
         "GET /api/v1/rules/{slug}/requirements/{key}/",
         "GET /api/v1/checklist/",
+        "GET /api/v1/companies/",
+        "GET /api/v1/companies/{slug}/",
+        "GET /api/v1/assessments/",
     } <= labels
 
 
