@@ -1,6 +1,7 @@
 """/api/v1/: the JSON API and its OpenAPI schema."""
 
 from django.urls import path, re_path
+from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
@@ -23,4 +24,5 @@ urlpatterns = [
     re_path(rf"^rules/(?P<slug>{SLUG})/requirements/(?P<key>{SLUG})/$", requirement, name="requirement-detail"),
     path("checklist/", ChecklistView.as_view(), name="checklist"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", TemplateView.as_view(template_name="api/docs.html"), name="docs"),
 ]

@@ -10,6 +10,7 @@ must be one the database holds; the API answers those with a 400 naming the para
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from playwright.sync_api import expect
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -46,3 +47,15 @@ def test_every_operation_answers_as_its_schema_says(api_schema, mode):
             case.call_and_validate(excluded_checks=[positive_data_acceptance])
 
         answers_as_described()
+
+
+def test_the_documentation_page_shows_every_operation_under_the_policy(page, live_url):
+    """The page fixture fails the test on any Content-Security-Policy violation."""
+    page.goto(f"{live_url}/api/docs/")  # the design's address redirects to the versioned one
+    assert page.url.endswith("/api/v1/docs/")
+    operations = page.locator(".opblock-summary-path")
+    expect(operations.first).to_be_visible(timeout=15_000)
+    paths = set(operations.all_inner_texts())
+    assert {"/api/v1/rules/", "/api/v1/checklist/", "/api/v1/companies/"} <= {p.replace("\u200b", "") for p in paths}
+    page.locator(".opblock-summary", has_text="/api/v1/rules/").first.click()
+    expect(page.get_by_text("applies_in").first).to_be_visible()
