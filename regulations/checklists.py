@@ -523,6 +523,13 @@ def binds_from(rule: Rule, verdict: Verdict | None) -> dt.date | None:
     return max([d for d in dates if d], default=None)
 
 
+def rule_phase_in(rule: Rule, verdict: Verdict | None, milestones, markets: set[int], vehicle: str) -> PhaseIn:
+    """How a whole rule phases in for ``vehicle`` in a market: its rule-level milestones there, and the day it
+    starts binding the vehicle (without milestones: the day the rule binds in the market, ``binds_from``)."""
+    phase = phase_in(milestones, None, markets, vehicle)
+    return phase if phase.milestones else PhaseIn([], binds_from(rule, verdict))
+
+
 def bites(start: dt.date | None, on: dt.date) -> str:
     """Whether the requirement binds the vehicle on the day: rows that do not yet bite say so."""
     if start is None:

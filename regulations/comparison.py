@@ -22,11 +22,11 @@ from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from .checklists import ChecklistQuery, Layout, Section, binds_from, checklist_coverage, matching_requirements, plan
+from .checklists import ChecklistQuery, Layout, Section, checklist_coverage, matching_requirements, plan, rule_phase_in
 from .coverage import DomainCoverage, PlaceCoverage
 from .expressions import AmongIds
 from .force import STRENGTH, Force, force_key, force_label
-from .milestones import by_rule, phase_in
+from .milestones import by_rule
 from .models import Jurisdiction, Requirement, Rule, Topic, VehicleSituation
 
 CELL_RULES = 6
@@ -127,9 +127,8 @@ def name_rules(query: ChecklistQuery, sections: list[Section], cells: dict) -> N
         section = section_of[code]
         for tally in cell.picked:
             rule, verdict = rules[tally.rule_id], section.verdicts[tally.rule_id]
-            phase = phase_in(milestones.get(rule.pk, ()), None, section.markets, query.vehicle)
-            start = phase.start if phase.milestones else binds_from(rule, verdict)
-            shown = RuleInCell(rule, force_key(verdict.force), tally.requirements, phase.described, start)
+            phase = rule_phase_in(rule, verdict, milestones.get(rule.pk, ()), section.markets, query.vehicle)
+            shown = RuleInCell(rule, force_key(verdict.force), tally.requirements, phase.described, phase.start)
             cell.rules.append(shown)
 
 

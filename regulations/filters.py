@@ -87,7 +87,7 @@ class RuleFilterForm(forms.Form):
             self.add_error("in_force_on", "Give the day once: on and in_force_on name different days.")
         elif old:
             cleaned["on"], cleaned["in_force_on"] = old, None
-        if cleaned.get("force") and not cleaned.get("applies_in"):
+        if cleaned.get("force") and "applies_in" in self.fields and not cleaned.get("applies_in"):
             self.add_error("force", "Choose a market under “Applies in”: force is how a rule holds in a place.")
         return cleaned
 

@@ -43,7 +43,12 @@ FILTERS = [
 
 def api_rules(client, params: dict) -> list[dict]:
     """Every rule the API lists for ``params``, following ``next`` links."""
-    found, url, query = [], RULES, {**params, "page_size": 100}
+    return api_list(client, RULES, params)
+
+
+def api_list(client, url: str, params: dict) -> list[dict]:
+    """Every item of an API listing for ``params``, following ``next`` links."""
+    found, query = [], {**params, "page_size": 100}
     while url:
         response = client.get(url, query)
         assert response.status_code == 200, response.content[:500]
@@ -263,12 +268,7 @@ REQUIREMENTS = reverse("api:requirement-list")
 
 
 def api_requirements(client, params: dict) -> list[dict]:
-    found, url, query = [], REQUIREMENTS, {**params, "page_size": 100}
-    while url:
-        body = client.get(url, query).json()
-        found += body["results"]
-        url, query = body["next"], None
-    return found
+    return api_list(client, REQUIREMENTS, params)
 
 
 def test_requirements_of_a_market_are_those_of_the_rules_that_reach_it(client):
@@ -342,3 +342,23 @@ def test_only_public_assessments_of_published_rules_come_out(client):
     assert detail["records"][0]["rule"] is None  # the record's rule is a draft: not named
     for text in (json.dumps(listed), json.dumps(detail)):
         assert "SECRET" not in text and draft_rule.slug not in text
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"on": "2027-01-01", "level": "2"}, {"topic": "cybersecurity", "force": "binding"}]
+)
+def test_what_applies_in_a_place_is_the_rule_lists_answer_for_it(client, params):
+    place = api_list(client, reverse("api:applicability", args=["de"]), params)
+    listed = api_rules(client, {**params, "applies_in": "de"})
+    assert [rule["slug"] for rule in place] == [rule["slug"] for rule in listed]
+    assert [rule["verdict"] for rule in place] == [rule["verdicts"][0] for rule in listed]
+
+
+def test_a_vehicle_situation_picks_its_phase_in_date(client):
+    dates = {}
+    for vehicle in ("new_type", "registered"):
+        found = api_list(client, reverse("api:applicability", args=["de"]), {"q": "UN R155", "vehicle": vehicle})
+        r155 = next(rule for rule in found if rule["slug"] == "un-r155")
+        dates[vehicle] = r155["binds_vehicle_from"]
+        assert "2022" in r155["phase_in"] and "2024" in r155["phase_in"]
+    assert dates == {"new_type": "2022-07-06", "registered": "2024-07-07"}  # GSR2's dates for UN R155 in the EU

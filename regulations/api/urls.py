@@ -5,8 +5,9 @@ from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
+from .applicability import ApplicabilityView
 from .companies import AssessmentViewSet, CompanyViewSet
-from .views import SLUG, ChecklistView, JurisdictionViewSet, RequirementViewSet, RuleViewSet
+from .views import CODE, SLUG, ChecklistView, JurisdictionViewSet, RequirementViewSet, RuleViewSet
 
 app_name = "api"
 
@@ -22,6 +23,7 @@ urlpatterns = [
     *router.urls,
     path("requirements/", RequirementViewSet.as_view({"get": "list"}), name="requirement-list"),
     re_path(rf"^rules/(?P<slug>{SLUG})/requirements/(?P<key>{SLUG})/$", requirement, name="requirement-detail"),
+    re_path(rf"^jurisdictions/(?P<code>{CODE})/applicability/$", ApplicabilityView.as_view(), name="applicability"),
     path("checklist/", ChecklistView.as_view(), name="checklist"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", TemplateView.as_view(template_name="api/docs.html"), name="docs"),
