@@ -362,3 +362,15 @@ def test_a_vehicle_situation_picks_its_phase_in_date(client):
         dates[vehicle] = r155["binds_vehicle_from"]
         assert "2022" in r155["phase_in"] and "2024" in r155["phase_in"]
     assert dates == {"new_type": "2022-07-06", "registered": "2024-07-07"}  # GSR2's dates for UN R155 in the EU
+
+
+@pytest.mark.parametrize("params", [{}, {"jurisdiction": "cn"}, {"topic": "cybersecurity"}])
+def test_the_change_log_reads_as_on_its_page(client, params):
+    shown = client.get(reverse("regulations:changes"), params).context["page"]
+    served = client.get(reverse("api:change-list"), {**params, "page_size": len(shown.object_list)}).json()
+    assert served["count"] == shown.paginator.count > 0
+    assert [(e["kind"], e["day"], e["rule"], e["summary"]) for e in served["results"]] == [
+        (event.kind, event.day.isoformat(), event.rule.slug, event.summary) for event in shown.object_list
+    ]
+    drafts = set(m.Rule.objects.exclude(state=m.CurationState.PUBLISHED).values_list("slug", flat=True))
+    assert not drafts & {e["rule"] for e in served["results"]}

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from .applicability import ApplicabilityView
+from .changes import ChangeList
 from .companies import AssessmentViewSet, CompanyViewSet
 from .views import CODE, SLUG, ChecklistView, JurisdictionViewSet, RequirementViewSet, RuleViewSet
 
@@ -25,6 +26,7 @@ urlpatterns = [
     re_path(rf"^rules/(?P<slug>{SLUG})/requirements/(?P<key>{SLUG})/$", requirement, name="requirement-detail"),
     re_path(rf"^jurisdictions/(?P<code>{CODE})/applicability/$", ApplicabilityView.as_view(), name="applicability"),
     path("checklist/", ChecklistView.as_view(), name="checklist"),
+    path("changes/", ChangeList.as_view(), name="change-list"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", TemplateView.as_view(template_name="api/docs.html"), name="docs"),
 ]
