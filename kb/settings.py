@@ -130,6 +130,9 @@ if not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", API_ANON_RATE):
         f"API_ANON_RATE must read like 120/min (a number per s, min, hour or day): {API_ANON_RATE!r}"
     )
 
+# Where `manage.py publish_open_data` writes the open-data files that /open-data/ offers.
+OPEN_DATA_DIR = Path(os.environ.get("OPEN_DATA_DIR", BASE_DIR / "open-data"))
+
 # The JSON API (regulations/api/): JSON only, errors as RFC 9457 problem details, page-number
 # pagination; `format` is a query parameter of the data (as on /checklist/), not a content type.
 REST_FRAMEWORK = {

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from .converters import JurisdictionCodeConverter, SlugConverter, TableFormatConverter
-from .views import changes, checklist, companies, health, home, jurisdictions, matrix, rules, tables
+from .views import changes, checklist, companies, health, home, jurisdictions, matrix, open_data, rules, tables
 
 app_name = "regulations"
 
@@ -32,4 +32,6 @@ urlpatterns = [
     path("changes/feed/", changes.change_feed, name="changes-feed"),
     path("deadlines.ics", changes.deadline_calendar, name="deadlines-ics"),
     path("healthz", health.healthz, name="healthz"),
+    path("open-data/", open_data.open_data, name="open-data"),
+    path("open-data/<str:name>", open_data.open_data_file, name="open-data-file"),
 ]

@@ -29,4 +29,6 @@ PUBLIC_PAGES = [
     "/readiness/?view=topics&j=de",
     "/changes/",
     "/changes/?jurisdiction=xx",
+    "/open-data/",
+    "/api/v1/docs/",
 ]

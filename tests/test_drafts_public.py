@@ -96,6 +96,20 @@ PAGES = [
     "/companies/",
     "/companies/example-motors/",
     "/readiness/",
+    "/api/v1/rules/",
+    f"/api/v1/rules/?q={MARK}",
+    "/api/v1/rules/?applies_in=de&page_size=100",
+    "/api/v1/rules/eu-gdpr/",
+    "/api/v1/rules/vn-decree-13-2023/",
+    "/api/v1/requirements/?applies_in=de&page_size=100",
+    "/api/v1/jurisdictions/de/applicability/?page_size=100",
+    "/api/v1/changes/?page_size=100",
+    "/api/v1/changes/?jurisdiction=eu&page_size=100",
+    "/api/v1/checklist/?applies_in=de",
+    "/api/v1/checklist/?applies_in=de&format=csv",
+    "/api/v1/companies/example-motors/",
+    "/api/v1/assessments/?page_size=100",
+    "/open-data/",
 ]
 
 
