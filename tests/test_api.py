@@ -374,3 +374,42 @@ def test_the_change_log_reads_as_on_its_page(client, params):
     ]
     drafts = set(m.Rule.objects.exclude(state=m.CurationState.PUBLISHED).values_list("slug", flat=True))
     assert not drafts & {e["rule"] for e in served["results"]}
+
+
+def grow_everything():
+    """More of every kind of row an endpoint lists: rules, requirements, firms, records, assessments, events."""
+    country = m.Jurisdiction.objects.get(code="DE")
+    for _ in range(15):
+        rule = RuleFactory(jurisdiction=country, topics=[m.Topic.objects.get(slug="cybersecurity")])
+        SourceFactory(rule=rule)
+        requirement = RequirementFactory(rule=rule)
+        firm = CompanyFactory()
+        PublicRecordFactory(company=firm, rule=rule)
+        AssessmentFactory(company=firm, requirement=requirement, visibility=m.Visibility.PUBLIC)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/rules/?applies_in=de&applies_in=jp&page_size=100",
+        "/api/v1/requirements/?applies_in=de&page_size=100",
+        "/api/v1/jurisdictions/?page_size=100",
+        "/api/v1/jurisdictions/de/",
+        "/api/v1/jurisdictions/de/applicability/?page_size=100",
+        "/api/v1/companies/?page_size=100",
+        "/api/v1/assessments/?page_size=100",
+        "/api/v1/changes/?page_size=100",
+        "/api/v1/checklist/?applies_in=de&topic=cybersecurity",
+    ],
+)
+def test_every_endpoint_runs_a_fixed_number_of_queries(client, url):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+            assert response.status_code == 200
+            b"".join(response.streaming_content) if response.streaming else response.content
+        return len(captured)
+
+    before = queries()
+    grow_everything()
+    assert queries() == before
