@@ -144,7 +144,7 @@ def test_nothing_unpublished_or_internal_comes_out(client):
     detail = client.get(reverse("api:rule-detail", args=[published.slug]))
     assert detail.json()["requirements"][0]["superseded_by"] is None  # a draft's requirement is never named
     for response in (listed, detail):
-        text = json.dumps(response.json())
+        text = json.dumps(response.json()).replace('"internal": null', "")  # the staff-only member, empty
         assert "SECRET-NOTE" not in text and draft.slug not in text and "internal" not in text
 
 
@@ -413,3 +413,40 @@ def test_every_endpoint_runs_a_fixed_number_of_queries(client, url):
     before = queries()
     grow_everything()
     assert queries() == before
+
+
+@pytest.fixture
+def staff_token(db):
+    from django.contrib.auth.models import User
+    from rest_framework.authtoken.models import Token
+
+    staff = User.objects.create_user("curator-api", password="not-used-here", is_staff=True)
+    return Token.objects.create(user=staff).key
+
+
+def test_staff_with_a_token_see_internal_data_marked_and_no_one_else_does(client, staff_token):
+    rule = RuleFactory(internal_notes="Check the 2027 amendment.")
+    RequirementFactory(rule=rule, internal_note="Reference unclear.")
+    firm = CompanyFactory(internal_notes="Ask their counsel.")
+    AssessmentFactory(company=firm, visibility=m.Visibility.INTERNAL, evidence="Internal audit.")
+    detail = reverse("api:rule-detail", args=[rule.slug])
+    assessments = reverse("api:assessment-list")
+
+    as_staff = {"HTTP_AUTHORIZATION": f"Token {staff_token}"}
+    body = client.get(detail, **as_staff).json()
+    assert body["internal"] == {"notes": "Check the 2027 amendment."}
+    assert body["requirements"][0]["internal"] == {"notes": "Reference unclear."}
+    firm_body = client.get(reverse("api:company-detail", args=[firm.slug]), **as_staff).json()
+    assert firm_body["internal"] == {"notes": "Ask their counsel."}
+    staff_list = client.get(assessments, {"company": firm.slug}, **as_staff)
+    assert [a["visibility"] for a in staff_list.json()["results"]] == ["internal"]
+    assert "ETag" not in staff_list and "Authorization" in staff_list["Vary"]
+    rows = json.loads(streamed(client.get(reverse("api:checklist"), {"applies_in": "de"}, **as_staff)))
+    assert any(column["key"] == "internal_note" for column in rows["columns"])
+
+    anonymous = client.get(detail).json()
+    assert anonymous["internal"] is None and anonymous["requirements"][0]["internal"] is None
+    assert client.get(assessments, {"company": firm.slug}).json()["results"] == []
+    assert "Ask their counsel" not in client.get(reverse("api:company-detail", args=[firm.slug])).content.decode()
+    wrong = client.get(detail, HTTP_AUTHORIZATION="Token not-a-token")
+    assert wrong.status_code == 401 and wrong["Content-Type"] == "application/problem+json"

@@ -13,6 +13,7 @@ from rest_framework.reverse import reverse
 
 from ..filters import CodesFilter
 from ..models import Assessment, AssessmentStatus, Company, CurationState, Jurisdiction, Market, PublicRecord
+from .internal import InternalNotes, for_staff
 from .views import SLUG
 
 SAMPLE_HELP = "True for an illustrative sample, not a real firm."
@@ -31,10 +32,11 @@ class RecordSerializer(serializers.ModelSerializer):
     jurisdiction = serializers.SlugRelatedField(read_only=True, slug_field="code", allow_null=True)
     rule = serializers.SerializerMethodField(help_text="The rule it concerns, where that rule is published.")
     date = serializers.CharField(help_text="YYYY, YYYY-MM or YYYY-MM-DD.")
+    internal = InternalNotes("internal_note")
 
     class Meta:
         model = PublicRecord
-        fields = ["kind", "date", "jurisdiction", "rule", "issuer", "description", "source_url"]
+        fields = ["kind", "date", "jurisdiction", "rule", "issuer", "description", "source_url", "internal"]
 
     def get_rule(self, record: PublicRecord) -> str | None:
         rule = record.rule
@@ -76,9 +78,10 @@ class CompanySerializer(serializers.ModelSerializer):
 
 class CompanyDetailSerializer(CompanySerializer):
     records = RecordSerializer(many=True, help_text="Public, sourced facts: approvals, permits, fines, entries.")
+    internal = InternalNotes("internal_notes")
 
     class Meta(CompanySerializer.Meta):
-        fields = [*CompanySerializer.Meta.fields, "summary", "records"]
+        fields = [*CompanySerializer.Meta.fields, "summary", "records", "internal"]
 
 
 class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -94,7 +97,7 @@ class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
         return CompanyDetailSerializer if self.action == "retrieve" else CompanySerializer
 
     def get_object(self):
-        records = PublicRecord.objects.select_related("jurisdiction", "rule").defer("internal_note")
+        records = PublicRecord.objects.select_related("jurisdiction", "rule")
         firms = self.get_queryset().prefetch_related(Prefetch("records", queryset=records))
         return get_object_or_404(firms, slug=self.kwargs["slug"].lower())
 
@@ -143,20 +146,22 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "evidence_url",
             "assessed_on",
             "illustrative_sample",
+            "visibility",
         ]
 
 
 class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Public assessments of firms against requirements of published rules; internal ones never appear."""
+    """Public assessments of firms against requirements of published rules; staff also see internal ones,
+    each marked ``visibility: internal``."""
 
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilter
     filter_backends = [DjangoFilterBackend]
 
     def get_queryset(self):
+        visible = Assessment.objects.all() if for_staff({"request": self.request}) else Assessment.objects.public()
         return (
-            Assessment.objects.public()
-            .filter(requirement__rule__state=CurationState.PUBLISHED)
+            visible.filter(requirement__rule__state=CurationState.PUBLISHED)
             .select_related("company", "requirement__rule")
             .order_by("company__name", "requirement__rule__slug", "requirement__order", "pk")
         )

@@ -3,13 +3,15 @@
 An answer depends on the published content and on the day (statuses and applicability
 are worked out for today unless asked otherwise), so a client that sends back the ETag
 it got is told 304 Not Modified, without the answer being made again, until a curator's
-change or midnight. The schema is left out: it changes with the code, not the content.
+change or midnight. The schema is left out: it changes with the code, not the content;
+and so are signed-in clients (a token or a session), whose answers may hold internal data.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
 from ..content_version import seen
 
@@ -26,6 +28,8 @@ class ConditionalApiMiddleware:
             return self.get_response(request)
         if request.path.startswith(NOT_DATA):
             return self.get_response(request)
+        if signed_in(request):  # staff answers hold internal data: never matched against an anonymous ETag
+            return vary_by_client(self.get_response(request))
         version = seen()
         if version is None:
             return self.get_response(request)
@@ -34,4 +38,13 @@ class ConditionalApiMiddleware:
         if response.status_code in (200, 304):
             response["ETag"] = etag
             patch_cache_control(response, no_cache=True)  # keep it, but ask again (with the ETag) before using it
-        return response
+        return vary_by_client(response)
+
+
+def signed_in(request) -> bool:
+    return "Authorization" in request.headers or settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def vary_by_client(response):
+    patch_vary_headers(response, ["Authorization", "Cookie"])
+    return response

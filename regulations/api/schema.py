@@ -10,6 +10,7 @@ from .problems import PROBLEM_JSON
 PAGE_PARAMETERS = {"page", "page_size"}
 ERRORS = {
     "400": "A parameter is not valid: `errors` names it and says why.",
+    "401": "A token was sent that is not valid (anonymous clients send none).",
     "404": "No such item, or a page past the last.",
     "429": "Too many requests: wait as long as `Retry-After` says.",
 }

@@ -18,6 +18,7 @@ from ..models import (
     RuleRelation,
     Source,
 )
+from .internal import InternalNotes
 
 FORCE_KEYS = [force_key(force) for force in [*Force, None]]
 
@@ -97,6 +98,7 @@ class RequirementSerializer(serializers.ModelSerializer):
 
     topics = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug", help_text="Its own topics.")
     superseded_by = serializers.SerializerMethodField()
+    internal = InternalNotes("internal_note")
 
     class Meta:
         model = Requirement
@@ -111,6 +113,7 @@ class RequirementSerializer(serializers.ModelSerializer):
             "topics",
             "superseded_by",
             "superseded_on",
+            "internal",
         ]
 
     @extend_schema_field(SuccessorSerializer(allow_null=True))
@@ -188,6 +191,7 @@ class RuleDetailSerializer(RuleSerializer):
     milestones = MilestoneSerializer(many=True)
     sources = SourceSerializer(many=True)
     relations = serializers.SerializerMethodField()
+    internal = InternalNotes("internal_notes")
 
     class Meta(RuleSerializer.Meta):
         fields = [
@@ -201,6 +205,7 @@ class RuleDetailSerializer(RuleSerializer):
             "milestones",
             "sources",
             "relations",
+            "internal",
         ]
 
     @extend_schema_field(RelationSerializer(many=True))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -94,7 +93,7 @@ class RequirementViewSet(viewsets.ReadOnlyModelViewSet):
             Requirement.objects.filter(rule__state=CurationState.PUBLISHED)
             .select_related("rule__jurisdiction")
             .prefetch_related("topics")
-            .defer("internal_note", "rule__summary", "rule__internal_notes", "rule__search_vector")
+            .defer("rule__summary", "rule__internal_notes", "rule__search_vector")
         )
 
     def paginate_queryset(self, queryset):
@@ -156,7 +155,7 @@ class ChecklistView(APIView):
         fmt = form.cleaned_data["format"]
         if fmt not in WRITERS:
             raise ValidationError({"format": [f"Choose one of {', '.join(WRITERS)}: the API has no HTML preview."]})
-        checklist = build_checklist(checklist_query(form.cleaned_data, AnonymousUser()), site=site_of(request))
+        checklist = build_checklist(checklist_query(form.cleaned_data, request.user), site=site_of(request))
 
         def refuse(message: str):
             raise ValidationError({"format": [message]})
