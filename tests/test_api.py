@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from regulations import models as m
 
@@ -450,3 +451,15 @@ def test_staff_with_a_token_see_internal_data_marked_and_no_one_else_does(client
     assert "Ask their counsel" not in client.get(reverse("api:company-detail", args=[firm.slug])).content.decode()
     wrong = client.get(detail, HTTP_AUTHORIZATION="Token not-a-token")
     assert wrong.status_code == 401 and wrong["Content-Type"] == "application/problem+json"
+
+
+def test_a_jurisdiction_says_how_far_its_law_was_researched_as_its_page_does(client):
+    from regulations.coverage import coverage_of
+
+    place = m.Jurisdiction.objects.get(code="DE")
+    expected = coverage_of([place], timezone.localdate())[place.pk]
+    body = client.get(reverse("api:jurisdiction-detail", args=["de"])).json()["coverage"]
+    assert body["state"] == expected.state.value
+    assert [(d["domain"], d["state"]) for d in body["domains"]] == [
+        (domain.domain.slug, domain.state.value) for domain in expected.domains
+    ]

@@ -237,8 +237,31 @@ class JurisdictionSerializer(serializers.ModelSerializer):
         )
 
 
+COVERAGE_STATES = ["covered", "partial", "not_covered"]
+
+
+class DomainCoverageSerializer(serializers.Serializer):
+    """How far the law reaching the place in one domain was researched (its own, its unions', its country's)."""
+
+    domain = serializers.CharField(source="domain.slug")
+    state = serializers.ChoiceField(choices=COVERAGE_STATES, source="state.value")
+    label = serializers.CharField()
+    researched_on = serializers.DateField(allow_null=True, help_text="The oldest research date among the makers.")
+    not_researched = serializers.SerializerMethodField(help_text="Codes of the makers whose law was not.")
+
+    def get_not_researched(self, coverage) -> list[str]:
+        return [place.code for place in coverage.missing]
+
+
+class PlaceCoverageSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=COVERAGE_STATES, source="state.value")
+    label = serializers.CharField()
+    domains = DomainCoverageSerializer(many=True)
+
+
 class JurisdictionDetailSerializer(JurisdictionSerializer):
     memberships = MembershipSerializer(many=True, help_text="Unions and treaties, with dates.")
+    coverage = PlaceCoverageSerializer(help_text='Not covered is not "nothing applies": what was researched.')
 
     class Meta(JurisdictionSerializer.Meta):
-        fields = [*JurisdictionSerializer.Meta.fields, "description", "memberships"]
+        fields = [*JurisdictionSerializer.Meta.fields, "description", "memberships", "coverage"]

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..checklists import build_checklist
+from ..coverage import coverage_of
 from ..exports import WRITERS
 from ..filters import RuleFilter
 from ..forms import ChecklistForm
@@ -133,7 +134,9 @@ class JurisdictionViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         memberships = Prefetch("memberships", queryset=Membership.objects.select_related("body"))
         places = self.get_queryset().prefetch_related(memberships)
-        return get_object_or_404(places, code=self.kwargs["code"].upper())
+        place = get_object_or_404(places, code=self.kwargs["code"].upper())
+        place.coverage = coverage_of([place], timezone.localdate())[place.pk]
+        return place
 
 
 @extend_schema(
