@@ -18,6 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Case, F, QuerySet, When
 from django.utils import timezone
 
+from . import public_fields
 from .content_version import current
 from .listings import LICENCE
 from .models import (
@@ -69,23 +70,8 @@ def tables() -> list[Table]:
             "rules",
             rules.values(
                 "id",
-                "slug",
                 "jurisdiction_id",
-                "title",
-                "original_title",
-                "short_name",
-                "citation",
-                "instrument",
-                "binding_by_itself",
-                "treaty_instrument",
-                "level_min",
-                "level_max",
-                "vehicle_categories",
-                "adopted_on",
-                "applies_from",
-                "applies_until",
-                "summary",
-                "last_reviewed_on",
+                *public_fields.RULE,
                 authority_name=F("authority__name"),
             ),
             search=("title", "short_name", "citation", "summary"),
@@ -98,15 +84,8 @@ def tables() -> list[Table]:
             requirements.values(
                 "id",
                 "rule_id",
-                "key",
-                "reference",
-                "reference_checked",
-                "kind",
-                "obligation",
-                "evidence",
-                "deadline",
                 "order",
-                "superseded_on",
+                *public_fields.REQUIREMENT,
                 superseded_by_requirement_id=published_or_none("superseded_by__rule__state", "superseded_by_id"),
             ),
             search=("reference", "obligation", "evidence"),

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from .. import public_fields
 from ..force import Force, force_key
 from ..models import (
     Jurisdiction,
@@ -102,19 +103,7 @@ class RequirementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Requirement
-        fields = [
-            "key",
-            "reference",
-            "reference_checked",
-            "kind",
-            "obligation",
-            "evidence",
-            "deadline",
-            "topics",
-            "superseded_by",
-            "superseded_on",
-            "internal",
-        ]
+        fields = [*public_fields.REQUIREMENT, "topics", "superseded_by", "internal"]
 
     @extend_schema_field(SuccessorSerializer(allow_null=True))
     def get_superseded_by(self, requirement: Requirement) -> dict | None:
@@ -196,11 +185,7 @@ class RuleDetailSerializer(RuleSerializer):
     class Meta(RuleSerializer.Meta):
         fields = [
             *(name for name in RuleSerializer.Meta.fields if name != "verdicts"),
-            "summary",
-            "binding_by_itself",
-            "treaty_instrument",
-            "vehicle_categories",
-            "last_reviewed_on",
+            *(name for name in public_fields.RULE if name not in RuleSerializer.Meta.fields),
             "requirements",
             "milestones",
             "sources",
