@@ -463,3 +463,21 @@ def test_a_jurisdiction_says_how_far_its_law_was_researched_as_its_page_does(cli
     assert [(d["domain"], d["state"]) for d in body["domains"]] == [
         (domain.domain.slug, domain.state.value) for domain in expected.domains
     ]
+
+
+@pytest.mark.parametrize(
+    ("api", "site", "params"),
+    [
+        ("api:rule-list", "/rules.csv", {"applies_in": "de", "topic": "cybersecurity"}),
+        ("api:jurisdiction-list", "/jurisdictions.csv", {}),
+        ("api:company-list", "/companies.csv", {}),
+    ],
+)
+def test_a_listing_as_csv_is_the_sites_table_for_the_same_parameters(client, api, site, params):
+    served = client.get(reverse(api), {**params, "format": "csv"})
+    assert served.status_code == 200 and served["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(streamed(served).decode("utf-8-sig"))))
+    assert len(rows) > 1
+    assert rows == list(csv.reader(io.StringIO(streamed(client.get(site, params)).decode("utf-8-sig"))))
+    refused = client.get(reverse(api), {**params, "format": "xml"})
+    assert refused.status_code == 400 and refused.json()["errors"]["format"]

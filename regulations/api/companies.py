@@ -12,8 +12,11 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.reverse import reverse
 
 from ..filters import CodesFilter
+from ..listings import company_table
 from ..models import Assessment, AssessmentStatus, Company, CurationState, Jurisdiction, Market, PublicRecord
+from ..views.exports import site_of
 from .internal import InternalNotes, for_staff
+from .tables import as_csv, csv_listing, csv_response
 from .views import SLUG
 
 SAMPLE_HELP = "True for an illustrative sample, not a real firm."
@@ -95,6 +98,12 @@ class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return CompanyDetailSerializer if self.action == "retrieve" else CompanySerializer
+
+    @csv_listing(CompanySerializer)
+    def list(self, request, *args, **kwargs):
+        if as_csv(request):
+            return csv_response(company_table(site_of(request)))
+        return super().list(request, *args, **kwargs)
 
     def get_object(self):
         records = PublicRecord.objects.select_related("jurisdiction", "rule")

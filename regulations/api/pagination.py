@@ -14,6 +14,11 @@ class Pages(PageNumberPagination):
     max_page_size = MAX_PAGE_SIZE
 
     def paginate_queryset(self, queryset, request, view=None):
+        self.check(request)
+        return super().paginate_queryset(queryset, request, view)
+
+    def check(self, request) -> None:
+        """A 400 naming ``page`` or ``page_size`` when either is not a whole number in range."""
         errors = {}
         number = request.query_params.get(self.page_query_param, "1")
         if not number.isdigit() or int(number) < 1:
@@ -23,7 +28,6 @@ class Pages(PageNumberPagination):
             errors[self.page_size_query_param] = [f"Give the page size as a whole number from 1 to {MAX_PAGE_SIZE}."]
         if errors:
             raise ValidationError(errors)
-        return super().paginate_queryset(queryset, request, view)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

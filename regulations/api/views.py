@@ -19,6 +19,7 @@ from ..coverage import coverage_of
 from ..exports import WRITERS
 from ..filters import RuleFilter
 from ..forms import ChecklistForm
+from ..listings import jurisdiction_table, rule_table
 from ..models import CurationState, Jurisdiction, Membership, Requirement, Rule, legal_status_expression
 from ..requirement_filter import RequirementFilter
 from ..views.checklist import checklist_query
@@ -32,6 +33,7 @@ from .serializers import (
     RuleDetailSerializer,
     RuleSerializer,
 )
+from .tables import as_csv, csv_listing, csv_response
 
 SLUG = r"[-a-zA-Z0-9_]{1,100}"
 CODE = r"[a-zA-Z0-9-]{1,12}"
@@ -62,8 +64,12 @@ class RuleViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return RuleDetailSerializer if self.action == "retrieve" else RuleSerializer
 
+    @csv_listing(RuleSerializer)
     def list(self, request, *args, **kwargs):
+        wants_csv = as_csv(request)
         rules = self.filter_queryset(self.get_queryset())
+        if wants_csv:
+            return csv_response(rule_table(self.filterset, site_of(request)))
         page = self.paginate_queryset(rules.annotate(legal_status=legal_status_expression(self.filterset.day)))
         verdicts = self.filterset.verdicts_for(page)
         for rule in page:
@@ -130,6 +136,12 @@ class JurisdictionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return JurisdictionDetailSerializer if self.action == "retrieve" else JurisdictionSerializer
+
+    @csv_listing(JurisdictionSerializer)
+    def list(self, request, *args, **kwargs):
+        if as_csv(request):
+            return csv_response(jurisdiction_table(site_of(request)))
+        return super().list(request, *args, **kwargs)
 
     def get_object(self):
         memberships = Prefetch("memberships", queryset=Membership.objects.select_related("body"))
