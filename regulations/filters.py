@@ -66,16 +66,16 @@ def jurisdictions_filter(method: str, label: str = "Jurisdiction") -> CodesFilte
     return CodesFilter(label=label, queryset=queryset, to_field_name="code", method=method, noun="jurisdiction code")
 
 
+def slugs_filter(queryset: QuerySet, method: str, label: str, noun: str) -> CodesFilter:
+    """Items of ``queryset`` by slug, any case, repeatable, through ``method``; an unknown one names ``noun``."""
+    return CodesFilter(
+        label=label, queryset=queryset, to_field_name="slug", method=method, normalise=str.lower, noun=noun
+    )
+
+
 def topics_filter(method: str = "filter_topic", label: str = "Topic") -> CodesFilter:
     """Topics by slug, any case, repeatable; a parent topic takes in its sub-topics (``method`` does that)."""
-    return CodesFilter(
-        label=label,
-        queryset=Topic.objects.all(),
-        to_field_name="slug",
-        method=method,
-        normalise=str.lower,
-        noun="topic",
-    )
+    return slugs_filter(Topic.objects.all(), method, label, "topic")
 
 
 class RuleFilterForm(forms.Form):
@@ -147,12 +147,15 @@ class RuleFilter(django_filters.FilterSet):
         """The legal statuses kept: those ticked, else in force and adopted when a day is given, else all."""
         return list(self.cleaned.get("status") or (LIVE_STATUSES if self.cleaned.get("on") else []))
 
+    def markets(self) -> list[Jurisdiction]:
+        """The places whose verdicts the list gives: the ``applies_in`` jurisdictions."""
+        return list(self.cleaned.get("applies_in") or [])
+
     @property
     def applicability(self):
-        """Applicability of each ``applies_in`` jurisdiction, computed once."""
+        """What reaches each of ``markets()``, computed once."""
         if not hasattr(self, "_applicability"):
-            chosen = (getattr(self.form, "cleaned_data", {}) or {}).get("applies_in") or []
-            self._applicability = list(applicabilities(list(chosen), self.day).values())
+            self._applicability = list(applicabilities(self.markets(), self.day).values())
         return self._applicability
 
     @property
@@ -165,14 +168,17 @@ class RuleFilter(django_filters.FilterSet):
             self._hits = (query, find(self.queryset, query))
         return self._hits[1]
 
-    def verdicts_for(self, rules) -> dict[int, list]:
-        """Each rule's verdict in each chosen market where it reaches (a page of rules: a fixed number of queries)."""
-        verdicts: dict[int, list] = {rule.pk: [] for rule in rules}
+    def with_verdicts(self, rules) -> list:
+        """``rules`` (a page), each with ``verdicts``: one per market it reaches, in a fixed number of queries."""
+        rules = list(rules)
+        for rule in rules:
+            rule.verdicts = []
+        by_pk = {rule.pk: rule for rule in rules}
         for reach in self.applicability:
             for pk, verdict in reach.verdicts(rules).items():
                 if verdict.reasons:
-                    verdicts[pk].append(verdict)
-        return verdicts
+                    by_pk[pk].verdicts.append(verdict)
+        return rules
 
     def filter_q(self, queryset, name, value):
         return search_rules(queryset, value, self.hits) if value.strip() else queryset

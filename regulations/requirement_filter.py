@@ -9,19 +9,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .applicability import applicabilities
-from .filters import CodesFilter, DayFilter, jurisdictions_filter, topics_filter
+from .filters import DayFilter, jurisdictions_filter, slugs_filter, topics_filter
 from .models import RequirementKind, Rule
 
 
 class RequirementFilter(django_filters.FilterSet):
-    rule = CodesFilter(
-        label="Rule",
-        queryset=Rule.objects.published(),
-        to_field_name="slug",
-        method="filter_rule",
-        normalise=str.lower,
-        noun="rule",
-    )
+    rule = slugs_filter(Rule.objects.published(), "filter_rule", "Rule", "rule")
     topic = topics_filter()  # its own topics, else its rule's; a parent topic takes in its sub-topics
     applies_in = jurisdictions_filter("filter_applies_in", label="Applies in")
     kind = django_filters.MultipleChoiceFilter(choices=RequirementKind.choices, label="Kind")

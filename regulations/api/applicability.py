@@ -7,13 +7,12 @@ import django_filters
 from django.shortcuts import get_object_or_404
 from rest_framework import generics, serializers
 
-from ..applicability import applicabilities
 from ..checklists import rule_phase_in
 from ..filters import RuleFilter
 from ..milestones import by_rule
 from ..models import Jurisdiction, Rule, VehicleSituation, legal_status_expression
 from .serializers import RuleSerializer, VerdictSerializer
-from .views import RuleFilterBackend
+from .views import KeptFilterBackend
 
 
 class PlaceRuleFilter(RuleFilter):
@@ -31,11 +30,8 @@ class PlaceRuleFilter(RuleFilter):
         super().__init__(data, *args, **kwargs)
         self.place = place
 
-    @property
-    def applicability(self):
-        if not hasattr(self, "_applicability"):
-            self._applicability = list(applicabilities([self.place], self.day).values())
-        return self._applicability
+    def markets(self) -> list[Jurisdiction]:
+        return [self.place]
 
     @property
     def situation(self) -> str:
@@ -48,7 +44,7 @@ class PlaceRuleFilter(RuleFilter):
         return queryset
 
 
-class PlaceFilterBackend(RuleFilterBackend):
+class PlaceFilterBackend(KeptFilterBackend):
     def get_filterset_kwargs(self, request, queryset, view):
         return super().get_filterset_kwargs(request, queryset, view) | {"place": view.place}
 
@@ -84,10 +80,10 @@ class ApplicabilityView(generics.ListAPIView):
         rules = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(rules.annotate(legal_status=legal_status_expression(self.filterset.day)))
         reach = self.filterset.applicability[0]
-        verdicts = self.filterset.verdicts_for(page)
+        page = self.filterset.with_verdicts(page)
         milestones = by_rule([rule.pk for rule in page])
         for rule in page:
-            rule.verdict = next(iter(verdicts[rule.pk]), None)
+            rule.verdict = next(iter(rule.verdicts), None)
             phase = rule_phase_in(
                 rule, rule.verdict, milestones.get(rule.pk, ()), set(reach.reaching), self.filterset.situation
             )

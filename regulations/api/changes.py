@@ -11,7 +11,7 @@ from rest_framework.reverse import reverse
 from ..events import EventKind, event_rows, legal_events
 from ..filters import ChangeFilter
 from ..models import Rule
-from .views import RuleFilterBackend
+from .views import KeptFilterBackend
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -36,7 +36,7 @@ class ChangeList(generics.ListAPIView):
     corrections, for the rules made by the chosen jurisdictions on the chosen topics."""
 
     serializer_class = ChangeSerializer
-    filter_backends = [RuleFilterBackend]
+    filter_backends = [KeptFilterBackend]
     filterset_class = ChangeFilter
 
     def get_queryset(self):

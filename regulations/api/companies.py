@@ -11,9 +11,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.reverse import reverse
 
-from ..filters import CodesFilter
+from ..filters import jurisdictions_filter, slugs_filter
 from ..listings import company_table
-from ..models import Assessment, AssessmentStatus, Company, CurationState, Jurisdiction, Market, PublicRecord
+from ..models import Assessment, AssessmentStatus, Company, CurationState, Market, PublicRecord
 from ..views.exports import site_of
 from .internal import InternalNotes, for_staff
 from .tables import as_csv, csv_listing, csv_response
@@ -114,21 +114,8 @@ class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
 class AssessmentFilter(django_filters.FilterSet):
     """The public assessments listing's filter: by firm, market of the requirement's rule, and status."""
 
-    company = CodesFilter(
-        label="Firm",
-        queryset=Company.objects.all(),
-        to_field_name="slug",
-        method="filter_company",
-        normalise=str.lower,
-        noun="firm",
-    )
-    jurisdiction = CodesFilter(
-        label="Made by",
-        queryset=Jurisdiction.objects.all(),
-        to_field_name="code",
-        method="filter_jurisdiction",
-        noun="jurisdiction code",
-    )
+    company = slugs_filter(Company.objects.all(), "filter_company", "Firm", "firm")
+    jurisdiction = jurisdictions_filter("filter_jurisdiction", label="Made by")
     status = django_filters.MultipleChoiceFilter(choices=AssessmentStatus.choices)
 
     def filter_company(self, queryset, name, value):

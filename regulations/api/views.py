@@ -39,8 +39,9 @@ SLUG = r"[-a-zA-Z0-9_]{1,100}"
 CODE = r"[a-zA-Z0-9-]{1,12}"
 
 
-class RuleFilterBackend(DjangoFilterBackend):
-    """The rule list's FilterSet, kept on the view: its markets give each rule of the page its verdicts."""
+class KeptFilterBackend(DjangoFilterBackend):
+    """A listing's FilterSet, validated (a 400 naming each field) and kept on the view as ``view.filterset``
+    for what the page needs beyond the rows: its day, its markets' verdicts."""
 
     def filter_queryset(self, request, queryset, view):
         filterset = self.get_filterset(request, queryset, view)
@@ -53,7 +54,7 @@ class RuleFilterBackend(DjangoFilterBackend):
 class RuleViewSet(viewsets.ReadOnlyModelViewSet):
     """Published rules. The list takes the rule list's parameters (`/rules/`), validated the same way."""
 
-    filter_backends = [RuleFilterBackend]
+    filter_backends = [KeptFilterBackend]
     filterset_class = RuleFilter
     lookup_field = "slug"
     lookup_value_regex = SLUG
@@ -71,9 +72,7 @@ class RuleViewSet(viewsets.ReadOnlyModelViewSet):
         if wants_csv:
             return csv_response(rule_table(self.filterset, site_of(request)))
         page = self.paginate_queryset(rules.annotate(legal_status=legal_status_expression(self.filterset.day)))
-        verdicts = self.filterset.verdicts_for(page)
-        for rule in page:
-            rule.verdicts = verdicts[rule.pk]
+        page = self.filterset.with_verdicts(page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def get_object(self):

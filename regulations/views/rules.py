@@ -100,9 +100,7 @@ def rule_list(request):
     page, context["page_error"] = paginate(rules, request.GET.get("page", ""))
     if page is None:
         return render_browser(request, "regulations/rules/list.html", context, status=400)
-    verdicts = filterset.verdicts_for(page.object_list)
-    for rule in page:
-        rule.verdicts = verdicts[rule.pk]
+    page.object_list = filterset.with_verdicts(page.object_list)
     context |= {"page": page, "coverage_gaps": coverage_gaps(filterset)}
     if not page.paginator.count:
         context |= nothing_found(request, filterset)
