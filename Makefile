@@ -127,15 +127,18 @@ BOOTSTRAP_VERSION := 5.3.9
 HTMX_VERSION := 2.0.11
 AXE_VERSION := 4.14.1
 SWAGGER_UI_VERSION := 5.35.0
+WORLD_MAP_VERSION := 2.0.0
 
 vendor:
 	rm -rf .vendor-tmp && mkdir -p .vendor-tmp
-	cd .vendor-tmp && npm pack --silent bootstrap@$(BOOTSTRAP_VERSION) htmx.org@$(HTMX_VERSION) axe-core@$(AXE_VERSION) swagger-ui-dist@$(SWAGGER_UI_VERSION)
+	cd .vendor-tmp && npm pack --silent bootstrap@$(BOOTSTRAP_VERSION) htmx.org@$(HTMX_VERSION) axe-core@$(AXE_VERSION) swagger-ui-dist@$(SWAGGER_UI_VERSION) @svg-maps/world@$(WORLD_MAP_VERSION)
 	cd .vendor-tmp && for f in *.tgz; do mkdir -p "$${f%.tgz}" && tar xzf "$$f" -C "$${f%.tgz}"; done
 	cp .vendor-tmp/bootstrap-$(BOOTSTRAP_VERSION)/package/dist/css/bootstrap.min.css* .vendor-tmp/bootstrap-$(BOOTSTRAP_VERSION)/package/LICENSE static/vendor/bootstrap/
 	cp .vendor-tmp/bootstrap-$(BOOTSTRAP_VERSION)/package/dist/js/bootstrap.bundle.min.js* static/vendor/bootstrap/
 	cp .vendor-tmp/htmx.org-$(HTMX_VERSION)/package/dist/htmx.min.js .vendor-tmp/htmx.org-$(HTMX_VERSION)/package/LICENSE static/vendor/htmx/
 	cd .vendor-tmp/swagger-ui-dist-$(SWAGGER_UI_VERSION)/package && cp swagger-ui-bundle.js swagger-ui-bundle.js.LICENSE.txt swagger-ui.css swagger-ui.css.map LICENSE NOTICE $(CURDIR)/static/vendor/swagger-ui/
 	cp .vendor-tmp/axe-core-$(AXE_VERSION)/package/axe.min.js tests/e2e/vendor/
+	cp .vendor-tmp/svg-maps-world-$(WORLD_MAP_VERSION)/package/LICENSE.md static/vendor/svg-maps-world/
+	$(BIN)/python -m regulations.provisions.map_build .vendor-tmp/svg-maps-world-$(WORLD_MAP_VERSION)/package/index.js static/vendor/svg-maps-world/world.json
 	cp .vendor-tmp/axe-core-$(AXE_VERSION)/package/LICENSE tests/e2e/vendor/LICENSE-axe-core
 	rm -rf .vendor-tmp

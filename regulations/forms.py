@@ -10,9 +10,12 @@ from .exports import FORMATS
 from .fields import DayField
 from .filters import SAE_LEVELS, CodesField
 from .force import Force
-from .models import AssessmentStatus, Company, Jurisdiction, Topic, VehicleSituation
+from .models import AssessmentStatus, Company, Jurisdiction, Question, QuestionGroup, Topic, VehicleSituation
+from .provisions.groups import GROUPS
 
 MAX_COMPARED = 6
+MAX_PROVISION_MARKETS = 12
+PROVISION_FORMATS = ("csv", "xlsx", "json")
 
 
 class SlugChoiceField(forms.ModelChoiceField):
@@ -81,22 +84,31 @@ class ExportableForm(OnDateForm):
         return cleaned
 
 
+def ticked_codes(form: forms.Form, name: str = "j") -> list[str]:
+    """The codes asked for, even when the form is invalid, keeping only what could be a code (safe to query)."""
+    codes = (code.strip().upper() for code in form.data.getlist(name))
+    return list(dict.fromkeys(code for code in codes if re.fullmatch(CODE_PATTERN, code)))
+
+
+def in_chosen_order(form: forms.Form, name: str, limit: int) -> list[Jurisdiction]:
+    """The jurisdictions of field ``name`` in the order they were asked for, at most ``limit``: columns follow it."""
+    chosen = list(form.cleaned_data[name])
+    if len(chosen) > limit:
+        raise forms.ValidationError(f"Compare at most {limit} jurisdictions at a time.")
+    order = [code.strip().upper() for code in form.data.getlist(name) if code.strip()]
+    return sorted(chosen, key=lambda j: order.index(j.code) if j.code in order else len(order))
+
+
 class CompareForm(ExportableForm):
     j = jurisdictions_field()
     vehicle = vehicle_field()
     markets_field, markets_needed = "j", "Choose at least one jurisdiction to export a comparison."
 
     def clean_j(self):
-        chosen = list(self.cleaned_data["j"])
-        if len(chosen) > MAX_COMPARED:
-            raise forms.ValidationError(f"Compare at most {MAX_COMPARED} jurisdictions at a time.")
-        order = [code.upper() for code in self.data.getlist("j") if code.strip()]
-        return sorted(chosen, key=lambda j: order.index(j.code) if j.code in order else len(order))
+        return in_chosen_order(self, "j", MAX_COMPARED)
 
     def ticked_codes(self) -> list[str]:
-        """The codes asked for, even when the form is invalid, keeping only what could be a code (safe to query)."""
-        codes = (code.strip().upper() for code in self.data.getlist("j"))
-        return list(dict.fromkeys(code for code in codes if re.fullmatch(CODE_PATTERN, code)))
+        return ticked_codes(self)
 
 
 class ChecklistForm(ExportableForm):
@@ -181,3 +193,44 @@ class ReadinessForm(OnDateForm):
         if cleaned.get("view") == "topics" and len(cleaned.get("j") or []) != 1 and not self.errors:
             self.add_error("j", "The topic view needs exactly one jurisdiction, e.g. j=de.")
         return cleaned
+
+
+class ProvisionsForm(OnDateForm):
+    """The provision matrix: markets (chosen in order, or a group), a domain, a day and a download format."""
+
+    j = jurisdictions_field("Markets")
+    group = forms.ChoiceField(
+        choices=[("", "Markets I choose"), *((key, g.name) for key, g in GROUPS.items())],
+        required=False,
+        label="Market group",
+        error_messages={"invalid_choice": "Unknown market group %(value)s: choose eu, eaeu, asean or gulf."},
+    )
+    domain = forms.ChoiceField(
+        choices=[("", "All questions"), *QuestionGroup.choices],
+        required=False,
+        label="Questions about",
+        error_messages={"invalid_choice": "Unknown domain %(value)s: choose one from the list."},
+    )
+    format = forms.ChoiceField(
+        choices=[(name, name) for name in PROVISION_FORMATS],
+        required=False,
+        error_messages={"invalid_choice": "Unknown format %(value)s: choose csv, xlsx or json."},
+    )
+
+    def clean_j(self):
+        return in_chosen_order(self, "j", MAX_PROVISION_MARKETS)
+
+    def ticked_codes(self) -> list[str]:
+        return ticked_codes(self)
+
+
+class ProvisionMapForm(OnDateForm):
+    """One question on the world map."""
+
+    q = SlugChoiceField(
+        queryset=Question.objects.all(),
+        to_field_name="slug",
+        required=False,
+        label="Question",
+        error_messages={"invalid_choice": "Unknown question: choose one from the list."},
+    )

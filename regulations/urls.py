@@ -1,7 +1,19 @@
 from django.urls import path, register_converter
 
 from .converters import JurisdictionCodeConverter, SlugConverter, TableFormatConverter
-from .views import changes, checklist, companies, health, home, jurisdictions, matrix, open_data, rules, tables
+from .views import (
+    changes,
+    checklist,
+    companies,
+    health,
+    home,
+    jurisdictions,
+    matrix,
+    open_data,
+    provisions,
+    rules,
+    tables,
+)
 
 app_name = "regulations"
 
@@ -25,6 +37,8 @@ urlpatterns = [
     path("jurisdictions/<jurisdiction_code:code>/", jurisdictions.jurisdiction_detail, name="jurisdiction-detail"),
     path("compare/", jurisdictions.compare, name="compare"),
     path("checklist/", checklist.checklist, name="checklist"),
+    path("provisions/", provisions.provisions, name="provisions"),
+    path("provisions/map/", provisions.provision_map, name="provision-map"),
     path("companies/", companies.company_list, name="company-list"),
     path("companies/<bounded_slug:slug>/", companies.company_detail, name="company-detail"),
     path("readiness/", matrix.readiness_matrix, name="readiness"),

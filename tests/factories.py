@@ -202,3 +202,32 @@ class RegulationApplicationFactory(factory.django.DjangoModelFactory):
         if create:
             body = self.regulation.jurisdiction
             MembershipFactory(member=self.party, body=body, role=m.MembershipRole.PARTY_1958, since=None)
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Question
+
+    slug = factory.Sequence(lambda n: f"test-question-{n}")
+    group = m.QuestionGroup.DATA_SECURITY
+    topic = factory.SubFactory(TopicFactory)
+    label = factory.Sequence(lambda n: f"Test question {n}")
+    text = "Must vehicle data be kept safe?"
+    yes_means = "The law requires it."
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Answer
+        skip_postgeneration_save = True
+
+    question = factory.SubFactory(QuestionFactory)
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    value = m.AnswerValue.YES
+    explanation = "Keep it safe."
+    state = m.CurationState.PUBLISHED
+
+    @factory.post_generation
+    def rests_on(self, create, extracted, **kwargs):
+        if create:
+            self.rests_on.set(extracted or [RequirementFactory(rule__jurisdiction=self.jurisdiction)])

@@ -29,6 +29,8 @@ FACTORIES = {
     m.Assessment: f.AssessmentFactory,
     m.RequirementMapping: f.RequirementMappingFactory,
     m.RegulationApplication: f.RegulationApplicationFactory,
+    m.Question: f.QuestionFactory,
+    m.Answer: f.AnswerFactory,
 }
 
 

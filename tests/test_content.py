@@ -20,7 +20,8 @@ MAIN_MARKETS = ["EU", "DE", "FR", "GB", "US", "US-CA", "JP", "KR", "BR", "AU", "
 
 def wipe_content():
     """Empty every content table (inside the test's transaction, which is rolled back)."""
-    for model in [m.Assessment, m.PublicRecord, m.Market, m.Company, m.RuleRelation, m.Source, m.Requirement]:
+    answers = [m.Answer, m.Question]  # they protect the jurisdictions, topics and requirements they point to
+    for model in [*answers, m.Assessment, m.PublicRecord, m.Market, m.Company, m.RuleRelation, m.Source, m.Requirement]:
         model.objects.all().delete()
     m.Rule.objects.all().delete()
     m.Authority.objects.all().delete()

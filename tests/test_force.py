@@ -71,7 +71,8 @@ def test_the_edpb_guidelines_are_advisory_in_germany_never_mandatory(client):
 
 def test_the_german_profile_lists_the_edpb_guidelines_as_advisory_not_binding(client):
     html = page(client, "/jurisdictions/de/?on=2026-11-25")
-    assert "EDPB Guidelines 01/2020" not in html.split('id="advisory-heading"')[0]
+    rules = html.split('id="rules-heading"')[1]  # the answers above cite what they rest on, whatever its force
+    assert "EDPB Guidelines 01/2020" not in rules.split('id="advisory-heading"')[0]
     assert "EDPB Guidelines 01/2020" in section(html, "advisory-heading")
 
 

@@ -37,9 +37,12 @@ def test_rule_page_shows_summary_requirements_sources_relations_and_reach(client
 
 def test_a_recognised_un_regulation_is_never_called_mandatory_for_a_mere_party(client):
     _, page = get(client, "jurisdiction-detail", "gb")
-    binding, recognised = page.split('id="recognised-heading"')
+    answers, rules = page.split('id="rules-heading"')
+    binding, recognised = rules.split('id="recognised-heading"')
     assert "UN R155" in recognised.split("<h3")[0]
     assert "UN R155" not in binding
+    csms = answers.split('data-question="csms-type-approval"')[1].split("</tr>")[0]
+    assert "Yes, but recognised, not mandatory" in csms
 
 
 def test_rule_page_renders_markdown_and_strips_anything_unsafe(client):

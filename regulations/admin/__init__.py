@@ -1,5 +1,5 @@
 """The curator admin: one module per family of models."""
 
-from . import jurisdictions, readiness, rules
+from . import jurisdictions, provisions, readiness, rules
 
-__all__ = ["jurisdictions", "readiness", "rules"]
+__all__ = ["jurisdictions", "provisions", "readiness", "rules"]

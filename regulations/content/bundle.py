@@ -12,6 +12,7 @@ from .companies import Company, Record, read_company_file
 from .coverage import Coverage, check_coverage, read_coverage
 from .entries import CODE, SLUG, Entry, Problems, read_yaml
 from .milestones import Milestone, check_milestones, read_milestones
+from .provisions import Provisions, check_provisions, read_provisions
 from .readiness import Mapping, SampleSpec, read_mappings, read_sample_spec
 from .rules import Authority, Rule, read_rule_file
 from .treaties import Application, read_applications
@@ -72,6 +73,7 @@ class Content:
     applications: list[Application] = field(default_factory=list)
     samples: SampleSpec | None = None
     coverage: list[Coverage] = field(default_factory=list)
+    provisions: Provisions = field(default_factory=Provisions)
 
 
 def read_topics(path: Path, problems: Problems) -> list[Topic]:
@@ -151,6 +153,7 @@ def read_content(root: Path) -> Content:
     content.milestones = read_milestones(root / "milestones.yaml", problems)
     content.applications = read_applications(root / "un_regulation_parties.yaml", problems)
     content.coverage = read_coverage(root / "coverage.yaml", problems)
+    content.provisions = read_provisions(root / "provisions", problems)
     samples = root / "samples.yaml"
     if samples.exists():
         sample_file = read_company_file(samples, problems, extra={"samples"})
@@ -159,6 +162,7 @@ def read_content(root: Path) -> Content:
         content.samples = read_sample_spec(read_yaml(samples).get("samples"), samples.name, problems)
     cross_check(content, problems)
     check_milestones(content.milestones, content.rules, problems)
+    check_provisions(content.provisions, content.rules, {t.slug for t in content.topics}, problems)
     problems.raise_any()
     return content
 

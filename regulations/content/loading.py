@@ -135,6 +135,7 @@ class Loader:
             self.load_mapping(mapping)
         for milestone in self.content.milestones:
             self.load_milestone(milestone)
+        self.load_provisions()
         if self.content.samples and not self.problems:
             sample_assessments(self, self.content.samples)
         if self.problems:
@@ -386,6 +387,42 @@ class Loader:
             "note": milestone.note,
         }
         self.upsert(m.Milestone, {"rule": rule, "key": milestone.key}, values)
+
+    def load_provisions(self) -> None:
+        """The standard questions, then each jurisdiction's answers with the requirements they rest on."""
+        provisions = self.content.provisions
+        questions = {}
+        for q in provisions.questions:
+            values = {
+                "group": q.group,
+                "topic": self.topics.get(q.topic),
+                "label": q.label,
+                "text": q.text,
+                "yes_means": q.yes_means,
+                "order": q.order,
+            }
+            questions[q.slug] = self.upsert(m.Question, {"slug": q.slug}, values)
+        cited = m.Requirement.objects.filter(rule__slug__in={r.rule for a in provisions.answers for r in a.rests_on})
+        requirements = {(r.rule.slug, r.key): r for r in cited.select_related("rule").defer("rule__search_vector")}
+        existing = set(m.Answer.objects.values_list("question_id", "jurisdiction_id"))
+        for answer in provisions.answers:
+            where = f"answer of {answer.jurisdiction} to {answer.question}"
+            jurisdiction, question = self.jurisdiction(answer.jurisdiction, where), questions.get(answer.question)
+            rests_on = {requirements.get((ref.rule, ref.key)) for ref in answer.rests_on}
+            if jurisdiction is None or question is None or None in rests_on:
+                self.problems.append(f"{where}: its question or a requirement it cites is missing")
+                continue
+            values = {
+                "value": answer.value,
+                "explanation": answer.explanation,
+                "state": answer.state,
+                "internal_note": answer.internal_note,
+            }
+            lookup = {"question": question, "jurisdiction": jurisdiction}
+            created = (question.pk, jurisdiction.pk) not in existing
+            saved = self.upsert(m.Answer, lookup, values)
+            if saved.pk and (created or (self.sync and set(saved.rests_on.all()) != rests_on)):
+                saved.rests_on.set(rests_on)
 
 
 def load_reference(root: Path, *, sync: bool = False) -> LoadReport:

@@ -2,7 +2,7 @@
 
 Datasette's convenience: every listing downloads as the rows it shows, for the same filter.
 A ``Table`` is its columns and a generator of rows; the writers are the checklist's own
-CSV and JSON streams.
+CSV and JSON streams, and a plain workbook.
 """
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 
-from .cells import attachment
+from .cells import as_text, attachment
 from .csv import csv_stream
 from .json import json_stream
+from .xlsx import table_xlsx_response
 
 TABLE_FORMATS = ("csv", "json")
 
@@ -25,6 +26,7 @@ class Table:
     columns: list[tuple[str, str]]  # (key, title)
     rows: Iterable[dict]
     about: dict = field(default_factory=dict)  # what the rows answer: the filter, the day, the licence
+    title: str = ""  # the workbook's sheet and cover title
 
     def lists(self) -> Iterator[list]:
         keys = [key for key, _ in self.columns]
@@ -32,7 +34,10 @@ class Table:
             yield [row[key] for key in keys]
 
 
-def table_response(table: Table, fmt: str) -> StreamingHttpResponse:
+def table_response(table: Table, fmt: str) -> HttpResponse:
+    if fmt == "xlsx":
+        about = [(str(key).replace("_", " ").capitalize(), as_text(value)) for key, value in table.about.items()]
+        return table_xlsx_response(table.title or table.name, table.name, table.columns, table.rows, about)
     if fmt == "csv":
         chunks = csv_stream([title for _, title in table.columns], table.lists())
         content_type = "text/csv; charset=utf-8"

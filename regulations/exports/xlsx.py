@@ -7,6 +7,7 @@ Written with openpyxl's write-only mode into a spooled temporary file, so a larg
 checklist does not build a workbook in memory.
 """
 
+import datetime as dt
 import math
 import tempfile
 
@@ -137,3 +138,30 @@ def xlsx_response(checklist: Checklist) -> FileResponse:
     output.seek(0)
     response = FileResponse(output, content_type=CONTENT_TYPE)
     return attachment(response, f"{checklist.filename_stem}.xlsx", checklist)
+
+
+def table_xlsx_response(title: str, name: str, columns: list[tuple[str, str]], rows, about: list[tuple[str, str]]):
+    """A listing's table as a workbook: a cover sheet saying what it answers, then the rows under a frozen header."""
+    workbook = Workbook(write_only=True)
+    body, header, day = styles(workbook)
+    cover = workbook.create_sheet("About")
+    cover.column_dimensions["A"].width, cover.column_dimensions["B"].width = 24, 90
+    cover.append([cell(cover, title, header), cell(cover, "", header)])
+    for label, value in about:
+        cover.append([cell(cover, label, body), cell(cover, value, body)])
+    sheet = workbook.create_sheet(title[:31])
+    sheet.freeze_panes = "A2"
+    for i in range(len(columns)):
+        sheet.column_dimensions[get_column_letter(i + 1)].width = 24
+    sheet.append([cell(sheet, heading, header) for _, heading in columns])
+    count = 0
+    for row in rows:
+        values = [row[key] for key, _ in columns]
+        sheet.append([cell(sheet, value, day if isinstance(value, dt.date) else body) for value in values])
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    set_up_printing(sheet)
+    output = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - FileResponse closes it
+    workbook.save(output)
+    output.seek(0)
+    return attachment(FileResponse(output, content_type=CONTENT_TYPE), f"{name}.xlsx")

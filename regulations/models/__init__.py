@@ -11,6 +11,7 @@ from .jurisdictions import (
 )
 from .mappings import EffectiveStatus, MappingRelationship, PublicEffectiveStatus, RequirementMapping
 from .milestones import Milestone, MilestoneKind, VehicleSituation
+from .provisions import Answer, AnswerValue, Question, QuestionGroup
 from .readiness import (
     Assessment,
     AssessmentStatus,
@@ -41,6 +42,8 @@ from .workflow import ChangeEvent, ChangeKind, RuleTransition
 
 __all__ = [
     "TREATY_ROLES",
+    "Answer",
+    "AnswerValue",
     "Assessment",
     "AssessmentStatus",
     "Authority",
@@ -66,6 +69,8 @@ __all__ = [
     "PendingImport",
     "PublicEffectiveStatus",
     "PublicRecord",
+    "Question",
+    "QuestionGroup",
     "RecordKind",
     "RegulationApplication",
     "RelationKind",

@@ -13,9 +13,10 @@ from regulations.exports import WRITERS, TooLargeForPdf
 from regulations.exports import pdf as pdf_export
 from regulations.forms import CompareForm, ProfileForm
 from regulations.listings import researched_places
-from regulations.models import Jurisdiction, VehicleSituation
+from regulations.models import Jurisdiction, Question, VehicleSituation
 from regulations.printing import pdf_response, render_pdf
 from regulations.profiles import profile
+from regulations.provisions.layout import COVERAGE_LEGEND, coverage_map, market_answers, matrix_rows
 from regulations.views.exports import invalid, refuse_with, site_of, written
 
 # A profile's page lists this many rules a group (a domain's binding rules, the recognised, ...),
@@ -34,6 +35,8 @@ def jurisdiction_list(request):
         "bodies": Jurisdiction.objects.bodies(),
         "others": Jurisdiction.objects.places().exclude(pk__in=[j.pk for j in covered]).only("code", "name"),
         "today": today,
+        "coverage_map": coverage_map(covered),
+        "coverage_legend": COVERAGE_LEGEND,
     }
     return render(request, "regulations/jurisdictions/list.html", context)
 
@@ -49,6 +52,7 @@ def jurisdiction_detail(request, code: str):
     context = {"form": form, **profile(jurisdiction, on, limit=GROUP_RULES)}
     if form.cleaned_data["format"] == "pdf":
         return profile_pdf(request, context)
+    context["answers"] = market_answers(jurisdiction, on)
     return render(request, "regulations/jurisdictions/detail.html", context)
 
 
@@ -93,4 +97,6 @@ def compare(request):
         return written(writer, result, refuse_with(request, form, "regulations/jurisdictions/compare.html", context))
     if chosen:
         context |= {"comparison": comparison.compare(chosen, on, vehicle), "cell_rules": comparison.CELL_RULES}
+        questions = list(Question.objects.select_related("topic__parent"))
+        context |= {"markets": chosen, "rows": matrix_rows(chosen, questions, on)}
     return render(request, "regulations/jurisdictions/compare.html", context)

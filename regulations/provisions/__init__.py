@@ -1,0 +1,1 @@
+"""The provision matrix: each market's answers to the standard questions, its map and its exports."""
