@@ -22,6 +22,7 @@ from . import public_fields
 from .content_version import current
 from .listings import LICENCE
 from .models import (
+    Answer,
     Assessment,
     Company,
     CurationState,
@@ -30,6 +31,7 @@ from .models import (
     Membership,
     Milestone,
     PublicRecord,
+    Question,
     Requirement,
     Rule,
     RuleRelation,
@@ -51,6 +53,24 @@ class Table:
 def published_or_none(state: str, column: str) -> Case:
     """``column`` where the rule it leads to is published; null otherwise (a draft is never named)."""
     return Case(When(**{state: PUBLISHED}, then=F(column)), default=None)
+
+
+def provision_tables() -> list[Table]:
+    """The questions and the published answers that rest on published rules, with the requirements they cite."""
+    cited = Answer.rests_on.through.objects.filter(requirement__rule__state=PUBLISHED)
+    answers = Answer.objects.published().filter(pk__in=cited.values("answer_id"))
+    return [
+        Table("questions", Question.objects.values("id", "slug", "group", "topic_id", "label", "text", "yes_means")),
+        Table(
+            "answers",
+            answers.values("id", "question_id", "jurisdiction_id", "value", "explanation"),
+            search=("explanation",),
+        ),
+        Table(
+            "answer_requirements",
+            cited.filter(answer__in=answers).values("id", "answer_id", "requirement_id"),
+        ),
+    ]
 
 
 def tables() -> list[Table]:
@@ -160,6 +180,7 @@ def tables() -> list[Table]:
                 illustrative_sample=F("is_sample"),
             ),
         ),
+        *provision_tables(),
     ]
 
 

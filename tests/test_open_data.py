@@ -11,7 +11,7 @@ from django.urls import reverse
 from regulations import content_version
 from regulations import models as m
 
-from .factories import AssessmentFactory, RequirementFactory, RuleFactory
+from .factories import AnswerFactory, AssessmentFactory, RequirementFactory, RuleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,8 @@ def published(tmp_path, settings):
     RequirementFactory(rule=draft, internal_note="SECRET-NOTE")
     AssessmentFactory(visibility=m.Visibility.INTERNAL, evidence="SECRET-EVIDENCE")
     AssessmentFactory(visibility=m.Visibility.PUBLIC)
+    AnswerFactory(state=m.CurationState.DRAFT, explanation="Draft ZEBRA answer")
+    AnswerFactory(internal_note="SECRET-NOTE", rests_on=[RequirementFactory(rule=draft)], explanation="ZEBRA rests")
     call_command("publish_open_data")
     version = content_version.current()
     return tmp_path / f"kb-{version}.sqlite3", tmp_path / f"kb-{version}.jsonl"
@@ -40,6 +42,9 @@ def test_the_sqlite_file_holds_the_published_knowledge_base_counted_against_the_
             count("assessments")
             == m.Assessment.objects.public().filter(requirement__rule__state=m.CurationState.PUBLISHED).count()
         )
+        assert count("questions") == m.Question.objects.count() >= 25
+        public_answers = m.Answer.objects.published().filter(rests_on__rule__state=m.CurationState.PUBLISHED)
+        assert count("answers") == public_answers.distinct().count() > 300
         meta = dict(database.execute("SELECT key, value FROM meta"))
         assert meta["content_version"] == str(content_version.current()) and "official texts prevail" in meta["licence"]
         found = database.execute(
@@ -49,7 +54,7 @@ def test_the_sqlite_file_holds_the_published_knowledge_base_counted_against_the_
         assert "cn-csl" in {slug for (slug,) in found}
         columns = {
             row[1]
-            for table in ("rules", "requirements", "companies", "assessments")
+            for table in ("rules", "requirements", "companies", "assessments", "answers")
             for row in database.execute(f'PRAGMA table_info("{table}")')
         }
         assert not columns & {"internal_notes", "internal_note", "state", "revision", "assessed_by_id", "visibility"}
