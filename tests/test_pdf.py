@@ -115,6 +115,10 @@ def test_a_profile_pdf_holds_the_profiles_rules(client):
         assert squashed(rule.short_name or rule.title) in text, rule.slug
     for deadline in context["deadlines"]:
         assert squashed(deadline.rule.short_name or deadline.rule.title) in text
+    assert squashed("Answers to the standard questions") in text  # the profile's answers come first, as on the page
+    for _, questions in context["answers"]:
+        for question, _ in questions:
+            assert squashed(question.label) in text, question.slug
 
 
 def test_a_checklist_pdf_with_sample_readiness_data_says_so_on_its_cover(client):

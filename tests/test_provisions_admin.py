@@ -109,3 +109,31 @@ def test_a_stale_edit_is_refused_and_says_who_changed_what(reviewer, requirement
     assert stale.status_code == 200 and "Not saved" in stale.content.decode()
     answer.refresh_from_db()
     assert answer.explanation == "Second words."
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_with_real_transactions_a_move_locks_and_a_second_save_loses_nothing(reviewer, make_role_user):
+    """Outside a test transaction, as in production: the workflow's row lock and the stale-form check."""
+    other = make_role_user("Curator")
+    other.groups.set(reviewer.groups.all())  # a second reviewer
+    requirement = RequirementFactory(rule=RuleFactory(jurisdiction=m.Jurisdiction.objects.get(code="DE")))
+    answer = m.Answer.objects.create(
+        question=m.Question.objects.get(slug="dcas-accepted"),
+        jurisdiction=requirement.rule.jurisdiction,
+        value="yes",
+        explanation="First words.",
+        state=m.CurationState.IN_REVIEW,
+    )
+    answer.rests_on.set([requirement])
+    url = reverse("admin:regulations_answer_change", args=[answer.pk])
+    seen = answer.revision
+
+    act(as_user(reviewer), "publish", answer)
+    answer.refresh_from_db()
+    assert answer.state == m.CurationState.PUBLISHED and answer.revision == seen + 1
+    stale = as_user(other).post(
+        url, answer_form(requirement, explanation="Opened before the move.", seen_revision=seen)
+    )
+    assert stale.status_code == 200 and "Not saved" in stale.content.decode()
+    answer.refresh_from_db()
+    assert answer.explanation == "First words." and answer.state == m.CurationState.PUBLISHED

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from regulations.applicability import Applicability, applicabilities
 from regulations.checklists import effective_date
@@ -78,8 +79,15 @@ class Reading(ForceWords):
     answer: Answer
     force: Force | None
     holds_from: dt.date | None
-    through: str
     requirements: list[Requirement]
+    verdict: Verdict  # the strongest of its cited rules' verdicts here
+
+    @cached_property
+    def through(self) -> str:
+        """How it reaches the market, in words (worked out only for what is shown)."""
+        if self.answer.jurisdiction_id == self.verdict.jurisdiction.pk:
+            return "its own law"
+        return "; ".join(reason.path for reason in self.verdict.grounds)
 
     def holds_on(self, on: dt.date) -> bool:
         return self.holds_from is not None and self.holds_from <= on
@@ -102,7 +110,7 @@ class Cell:
     def headline(self) -> Reading | None:
         return self.readings[0] if self.readings else None
 
-    @property
+    @cached_property
     def status(self) -> str:
         if self.headline is None:
             researched = self.coverage is not None and not self.coverage.uncovered
@@ -113,7 +121,7 @@ class Cell:
             return Status.NOT_MANDATORY
         return self.headline.answer.value
 
-    @property
+    @cached_property
     def label(self) -> str:
         """The short value: "Yes", "Partly", "Not yet: from 1 July 2027", "No rule found" ..."""
         status = self.status
@@ -124,7 +132,7 @@ class Cell:
             return f"{self.headline.answer.get_value_display()}, but {self.headline.label.lower()}"
         return Status.LABELS[status]
 
-    @property
+    @cached_property
     def explanation(self) -> str:
         if self.headline is not None:
             return self.headline.answer.explanation
@@ -228,10 +236,7 @@ def reading(answer: Answer, reach: Applicability, verdicts: dict[int, Verdict], 
     force = max((verdict.force for verdict, _, _ in reached), key=STRENGTH.__getitem__)
     strongest = [(verdict, start, r) for verdict, start, r in reached if verdict.force == force]
     starts = [start for _, start, _ in strongest if start]
-    verdict = strongest[0][0]
-    own = answer.jurisdiction_id == reach.jurisdiction.pk
-    through = "its own law" if own else "; ".join(reason.path for reason in verdict.grounds)
-    return Reading(answer, force, min(starts, default=None), through, [r for _, _, r in reached])
+    return Reading(answer, force, min(starts, default=None), [r for _, _, r in reached], strongest[0][0])
 
 
 def provision_cells(markets: list[Jurisdiction], questions: list[Question], on: dt.date) -> dict[tuple[int, int], Cell]:

@@ -50,9 +50,9 @@ def jurisdiction_detail(request, code: str):
         return render(request, "regulations/jurisdictions/detail.html", context, status=400)
     on = form.cleaned_data["on"] or timezone.localdate()
     context = {"form": form, **profile(jurisdiction, on, limit=GROUP_RULES)}
+    context["answers"] = market_answers(jurisdiction, on)
     if form.cleaned_data["format"] == "pdf":
         return profile_pdf(request, context)
-    context["answers"] = market_answers(jurisdiction, on)
     return render(request, "regulations/jurisdictions/detail.html", context)
 
 
@@ -64,6 +64,7 @@ def profile_pdf(request, page: dict):
     context = profile(page["jurisdiction"], page["on"]) | {
         "generated_at": timezone.now(),
         "data_version": data_version(),
+        "answers": page["answers"],
     }
     data = render_pdf("regulations/pdf/profile.html", context, site_of(request))
     on = context["on"].isoformat()
