@@ -17,6 +17,7 @@ from functools import cached_property
 
 from regulations.applicability import Applicability, applicabilities
 from regulations.checklists import effective_date
+from regulations.content_memo import remembered
 from regulations.coverage import DomainCoverage, coverage_of, long_date
 from regulations.force import STRENGTH, Force, ForceWords
 from regulations.milestones import by_rule, phase_in
@@ -167,7 +168,13 @@ def question_domain(question: Question):
 
 def published_answers(questions: list[Question], on: dt.date) -> list[Answer]:
     """The published answers to ``questions``, each with ``cited``: its requirements of published rules current on
-    ``on``, in their rule's order (four queries: answers, their links, the requirements, their rules)."""
+    ``on``, in their rule's order. The same for every market, so kept per content version (``content_memo``)."""
+    key = ("provision answers", on, tuple(question.pk for question in questions))
+    return remembered(key, lambda: read_answers(questions, on))
+
+
+def read_answers(questions: list[Question], on: dt.date) -> list[Answer]:
+    """Four queries: the answers, their links to requirements, the requirements, their rules."""
     answers = list(
         Answer.objects.published()
         .filter(question__in=questions)
