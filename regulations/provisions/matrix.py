@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from regulations.applicability import Applicability, applicabilities
+from regulations.applicability import Applicability, applicabilities, read_applications
 from regulations.checklists import effective_date
 from regulations.content_memo import remembered
 from regulations.coverage import DomainCoverage, coverage_of, long_date
@@ -27,7 +27,6 @@ from regulations.models import (
     Instrument,
     Jurisdiction,
     Question,
-    RegulationApplication,
     Requirement,
     Rule,
     VehicleSituation,
@@ -209,18 +208,6 @@ def read_answers(questions: list[Question], on: dt.date) -> list[Answer]:
     return answers
 
 
-def share_applications(reaches: dict[int, Applicability], on: dt.date) -> None:
-    """Read every market's applied UN Regulations in one query instead of one per market."""
-    chains = {pk for reach in reaches.values() for pk in reach.chain}
-    found: dict[int, list[RegulationApplication]] = {}
-    for application in RegulationApplication.objects.active_on(on).filter(party_id__in=chains):
-        found.setdefault(application.party_id, []).append(application)
-    for reach in reaches.values():
-        if "applications" not in reach.worked:
-            mine = [a for pk in reach.chain for a in found.get(pk, [])]
-            reach.worked["applications"] = {a.regulation_id: a for a in mine}
-
-
 def in_law(rule: Rule, on: dt.date) -> bool:
     """Made and not repealed on ``on``: a bill answers nothing, whatever it proposes."""
     return rule.instrument != Instrument.BILL and not (rule.applies_until and rule.applies_until <= on)
@@ -252,7 +239,7 @@ def provision_cells(markets: list[Jurisdiction], questions: list[Question], on: 
     rules = {r.rule.pk: r.rule for answer in answers for r in answer.cited}
     milestones = by_rule(rules)
     reaches = applicabilities(markets, on)
-    share_applications(reaches, on)
+    read_applications(reaches.values(), on)
     coverages = coverage_of(markets, on, reaches)
     by_question: dict[int, list[Answer]] = {}
     for answer in answers:
