@@ -50,6 +50,33 @@ class LoadReport:
         return sum(self.created.values()) + sum(self.updated.values())
 
 
+class RowIndex:
+    """A model's rows keyed by the fields the loader looks them up by, read in one query.
+
+    Looking each fixture record up in turn cost a query per record, some 6,000 per load and
+    most of a reload's time. The first row in the model's order wins, as ``.first()`` did.
+    """
+
+    def __init__(self, model: type[models.Model], names: list[str]):
+        self.attnames = [model._meta.get_field(name).attname for name in names]
+        self.names = names
+        rows = model._default_manager.all()
+        self.rows: dict[tuple, models.Model] = {}
+        for row in rows if rows.ordered else rows.order_by("pk"):
+            self.rows.setdefault(self.key_of(row), row)
+
+    def key_of(self, row: models.Model) -> tuple:
+        return tuple(getattr(row, attname) for attname in self.attnames)
+
+    def find(self, lookup: dict) -> models.Model | None:
+        if list(lookup) != self.names:
+            raise ValueError(f"looked up by {list(lookup)}, indexed by {self.names}")
+        return self.rows.get(tuple(value.pk if isinstance(value, models.Model) else value for value in lookup.values()))
+
+    def add(self, row: models.Model) -> None:
+        self.rows.setdefault(self.key_of(row), row)
+
+
 class Loader:
     def __init__(self, content: Content, *, sync: bool):
         self.content, self.sync = content, sync
@@ -60,14 +87,18 @@ class Loader:
         self.authorities: dict[str, m.Authority] = {}
         self.rules: dict[str, m.Rule] = {}
         self.companies: dict[str, m.Company] = {}
+        self.indexes: dict[type[models.Model], RowIndex] = {}
 
     def upsert(self, model: type[models.Model], lookup: dict, values: dict) -> models.Model:
         """Create the object if missing; with ``sync``, bring its fields to ``values``."""
         label = model._meta.verbose_name_plural
-        obj = model._default_manager.filter(**lookup).first()
+        index = self.indexes.get(model) or self.indexes.setdefault(model, RowIndex(model, list(lookup)))
+        obj = index.find(lookup)
         if obj is None:
             obj = model(**lookup, **values)
             self.save(obj, label, self.report.created)
+            if obj.pk:
+                index.add(obj)
         elif self.sync and any(getattr(obj, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(obj, name, value)
