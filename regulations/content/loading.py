@@ -92,13 +92,12 @@ class Loader:
     def upsert(self, model: type[models.Model], lookup: dict, values: dict) -> models.Model:
         """Create the object if missing; with ``sync``, bring its fields to ``values``."""
         label = model._meta.verbose_name_plural
-        index = self.indexes.get(model) or self.indexes.setdefault(model, RowIndex(model, list(lookup)))
-        obj = index.find(lookup)
+        obj = self.existing(model, lookup)
         if obj is None:
             obj = model(**lookup, **values)
             self.save(obj, label, self.report.created)
             if obj.pk:
-                index.add(obj)
+                self.indexes[model].add(obj)
         elif self.sync and any(getattr(obj, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(obj, name, value)
@@ -106,6 +105,12 @@ class Loader:
         else:
             self.report.unchanged[label] += 1
         return obj
+
+    def existing(self, model: type[models.Model], lookup: dict) -> models.Model | None:
+        """The record ``lookup`` finds, if it is in the database or this load created it."""
+        if model not in self.indexes:
+            self.indexes[model] = RowIndex(model, list(lookup))
+        return self.indexes[model].find(lookup)
 
     def save(self, obj: models.Model, label: str, counter: Counter) -> None:
         """Validate and save ``obj``, or record why not, without a query per check.
@@ -249,7 +254,7 @@ class Loader:
         jurisdiction = self.jurisdiction(rule.jurisdiction, f"rule {rule.slug}")
         if jurisdiction is None:
             return
-        existed = m.Rule.objects.filter(slug=rule.slug).exists()
+        existed = self.existing(m.Rule, {"slug": rule.slug}) is not None
         values = {
             "jurisdiction": jurisdiction,
             "authority": self.authorities.get(rule.authority),
@@ -297,7 +302,7 @@ class Loader:
                 "reference_checked": requirement.reference_checked,
                 "internal_note": requirement.internal_note,
             }
-            existed = m.Requirement.objects.filter(rule=obj, key=requirement.key).exists()
+            existed = self.existing(m.Requirement, {"rule": obj, "key": requirement.key}) is not None
             saved = self.upsert(m.Requirement, {"rule": obj, "key": requirement.key}, values)
             if saved.pk:
                 self.set_topics(saved, requirement.topics, created=not existed)
@@ -381,7 +386,7 @@ class Loader:
 
     def requirement(self, ref, where: str) -> m.Requirement | None:
         rule = self.rules.get(ref.rule)
-        found = rule and m.Requirement.objects.filter(rule=rule, key=ref.key).first()
+        found = rule and self.existing(m.Requirement, {"rule": rule, "key": ref.key})
         if not found:
             self.problems.append(f"{where}: unknown requirement {ref.rule} {ref.key}")
         return found
