@@ -13,6 +13,7 @@ of one run shares and no other run does. Only the first turn loads.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import sqlite3
@@ -21,9 +22,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
-from django.core.management import call_command
+from django.conf import settings
 from django.db import connection
 from django.db.backends.base.creation import TEST_DATABASE_PREFIX
+
+from regulations.content.loading import load_reference
 
 
 def run_folder(tmp_path_factory) -> Path:
@@ -52,8 +55,19 @@ def load_into_test_database(tmp_path_factory) -> None:
         if kept.exists():
             restore(kept)
         else:
-            call_command("load_reference", verbosity=0)
+            report = load_reference(settings.BASE_DIR / "fixtures")
+            report_path(kept).write_text(json.dumps({str(kind): count for kind, count in report.created.items()}))
             keep(kept)
+
+
+def report_path(kept: Path) -> Path:
+    return kept.with_name(f"{kept.name}-report.json")
+
+
+def first_load_report(tmp_path_factory) -> dict[str, int]:
+    """What the run's one load into an empty database created, per kind of record."""
+    with turn(run_folder(tmp_path_factory)) as kept:
+        return json.loads(report_path(kept).read_text())
 
 
 def restore_test_database(tmp_path_factory) -> None:
