@@ -19,6 +19,7 @@ FIXTURES = settings.BASE_DIR / "fixtures"
 MAIN_MARKETS = ["EU", "DE", "FR", "GB", "US", "US-CA", "JP", "KR", "BR", "AU", "SG", "CN", "UNECE"]
 
 
+@pytest.mark.database_independent
 def test_fixture_files_are_valid():
     content = read_content(FIXTURES)
     assert len(content.rules) >= 40
@@ -179,6 +180,7 @@ def test_the_loader_reports_a_clash_or_a_broken_check_and_goes_on():
     assert m.Topic.objects.filter(slug="a-new-topic").exists() and created["topics"] == 1
 
 
+@pytest.mark.database_independent
 def test_coverage_must_match_the_published_rules(content_copy):
     """A published rule's domain is recorded as researched; a domain researched with no rule says why."""
     with content_copy.edit("coverage.yaml") as data:
@@ -198,6 +200,7 @@ def test_coverage_must_match_the_published_rules(content_copy):
     assert "researched_on is required" in problems
 
 
+@pytest.mark.database_independent
 def test_the_content_check_refuses_unknown_places_and_markets_without_a_record(content_copy):
     with content_copy.edit("rules/us.yaml") as data:
         data["rules"][0]["jurisdiction"] = "US-ZZ"
@@ -213,6 +216,7 @@ def test_the_content_check_refuses_unknown_places_and_markets_without_a_record(c
     assert "companies.yaml (byd): market NP has no record saying where it was seen (a sourced market_entry)" in problems
 
 
+@pytest.mark.database_independent
 def test_a_domain_held_only_by_a_rule_in_review_is_not_claimed(content_copy):
     """Claimed, it would read "nothing applies" while the rule that applies is hidden in review."""
     with content_copy.edit("rules/world.yaml") as data:
@@ -232,6 +236,7 @@ def test_a_domain_held_only_by_a_rule_in_review_is_not_claimed(content_copy):
     assert "NP road-safety is claimed with only np-vehicle-act there, still in review" in str(error.value)
 
 
+@pytest.mark.database_independent
 def test_a_market_counts_as_covered_only_with_its_own_law_researched_in_all_three_domains():
     on = dt.date(2026, 11, 30)
     everything = ["data-security", "road-safety", "cross-border-data-transfer"]
@@ -244,6 +249,7 @@ def test_a_market_counts_as_covered_only_with_its_own_law_researched_in_all_thre
     assert covered_markets(entries, unions={"EU"}) == ["QA"]
 
 
+@pytest.mark.database_independent
 def test_the_content_check_says_how_many_markets_are_covered(capsys):
     assert check.main([]) == 0
     out = capsys.readouterr().out
@@ -255,6 +261,7 @@ def test_the_content_check_says_how_many_markets_are_covered(capsys):
     assert f"{in_review} rules in review" in out
 
 
+@pytest.mark.database_independent
 def test_malformed_content_lists_every_problem(content_copy):
     with content_copy.edit("rules/eu.yaml") as data:
         data["rules"][0]["applies_from"] = "25 May 2018"
@@ -267,6 +274,7 @@ def test_malformed_content_lists_every_problem(content_copy):
     assert "unknown topic 'no-such-topic'" in str(error.value)
 
 
+@pytest.mark.database_independent
 def test_force_and_treaty_are_tagged_in_the_content():
     rules = {rule.slug: rule for rule in read_content(FIXTURES).rules}
     unece = [rule for rule in rules.values() if rule.jurisdiction == "UNECE"]
@@ -289,6 +297,7 @@ def test_the_1998_agreement_has_its_own_parties_and_china_is_one():
     assert "CN" not in parties_1958 and "US" not in parties_1958
 
 
+@pytest.mark.database_independent
 def test_bad_regulation_applications_and_forces_are_reported(content_copy):
     with content_copy.edit("un_regulation_parties.yaml") as data:
         first = data["applications"][0]

@@ -64,6 +64,7 @@ def test_admin_pages_send_the_policy(client, content_admin_client):
         assert_strict(response)
 
 
+@pytest.mark.database_independent
 def test_templates_carry_no_inline_script_style_or_event_handler():
     found = [
         f"{path.relative_to(settings.BASE_DIR)}: {match.group(0).strip()}"

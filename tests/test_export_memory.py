@@ -59,6 +59,7 @@ def generated_checklist(count: int) -> Checklist:
     return Checklist(query, columns_for(query), generated_rows(count), timezone.now(), "generated")
 
 
+@pytest.mark.database_independent
 def test_the_csv_writer_streams_100000_rows_in_flat_memory():
     peak_while_streaming(lambda: csv_response(generated_checklist(1000)))  # warm up
     small_lines, small_peak = peak_while_streaming(lambda: csv_response(generated_checklist(10_000)))
