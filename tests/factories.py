@@ -231,3 +231,42 @@ class AnswerFactory(factory.django.DjangoModelFactory):
     def rests_on(self, create, extracted, **kwargs):
         if create:
             self.rests_on.set(extracted or [RequirementFactory(rule__jurisdiction=self.jurisdiction)])
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "auth.User"
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"analyst-{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    is_staff = True
+
+
+class FirmMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.FirmMembership
+
+    user = factory.SubFactory(UserFactory)
+    company = factory.SubFactory(CompanyFactory)
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Programme
+
+    company = factory.SubFactory(CompanyFactory)
+    slug = factory.Sequence(lambda n: f"model-s{n}")
+    name = factory.Sequence(lambda n: f"Model S{n} for the EU")
+    vehicle_category = m.VehicleCategory.M1
+    sae_level = 2
+
+
+class ProgrammeMarketFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ProgrammeMarket
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    type_approval_on = dt.date(2027, 7, 1)
+    first_registration_on = dt.date(2027, 9, 1)

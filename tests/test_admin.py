@@ -31,6 +31,8 @@ FACTORIES = {
     m.RegulationApplication: f.RegulationApplicationFactory,
     m.Question: f.QuestionFactory,
     m.Answer: f.AnswerFactory,
+    m.Programme: f.ProgrammeFactory,
+    m.FirmMembership: f.FirmMembershipFactory,
 }
 
 

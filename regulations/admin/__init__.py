@@ -1,5 +1,5 @@
 """The curator admin: one module per family of models."""
 
-from . import jurisdictions, provisions, readiness, rules
+from . import jurisdictions, programmes, provisions, readiness, rules
 
-__all__ = ["jurisdictions", "provisions", "readiness", "rules"]
+__all__ = ["jurisdictions", "programmes", "provisions", "readiness", "rules"]

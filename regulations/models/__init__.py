@@ -11,6 +11,7 @@ from .jurisdictions import (
 )
 from .mappings import EffectiveStatus, MappingRelationship, PublicEffectiveStatus, RequirementMapping
 from .milestones import Milestone, MilestoneKind, VehicleSituation
+from .programmes import FirmMembership, FirmRole, Programme, ProgrammeMarket, VehicleCategory
 from .provisions import Answer, AnswerValue, Question, QuestionGroup
 from .readiness import (
     Assessment,
@@ -55,6 +56,8 @@ __all__ = [
     "CurationState",
     "Domain",
     "EffectiveStatus",
+    "FirmMembership",
+    "FirmRole",
     "Instrument",
     "Jurisdiction",
     "JurisdictionKind",
@@ -67,6 +70,8 @@ __all__ = [
     "Milestone",
     "MilestoneKind",
     "PendingImport",
+    "Programme",
+    "ProgrammeMarket",
     "PublicEffectiveStatus",
     "PublicRecord",
     "Question",
@@ -84,6 +89,7 @@ __all__ = [
     "Source",
     "Topic",
     "TreatyInstrument",
+    "VehicleCategory",
     "VehicleSituation",
     "Visibility",
     "legal_status_expression",

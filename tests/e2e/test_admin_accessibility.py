@@ -21,6 +21,8 @@ LISTS = [
     "/admin/regulations/rule/import/",
     "/admin/regulations/rule/add/",
     "/admin/regulations/assessment/add/",
+    "/admin/regulations/programme/",
+    "/admin/regulations/programme/add/",  # its target markets (tabular inline)
 ]
 # A change form of each model with inlines, found by searching its list.
 CHANGE_FORMS = [

@@ -1,0 +1,135 @@
+"""A firm's own work: its vehicle programmes, the markets each targets, and who belongs to the firm.
+
+Programmes are a firm's internal data: a user sees a firm's programmes only as a member of
+that firm (``FirmMembership``), or with the ``see_every_firm`` permission (a consultancy's
+lead, the site's owner). Every page, export and API door asks ``visible_to``.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from .jurisdictions import Jurisdiction
+from .readiness import Company
+
+SEE_EVERY_FIRM = "regulations.see_every_firm"
+
+
+class FirmRole(models.TextChoices):
+    ANALYST = "analyst", "Analyst"
+    LEAD = "lead", "Compliance lead"
+
+
+class FirmMembership(models.Model):
+    """A user working for a firm (a consultancy's analyst may belong to several)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="firm_memberships")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="members")
+    role = models.CharField(max_length=10, choices=FirmRole.choices, default=FirmRole.ANALYST)
+
+    class Meta:
+        ordering = ["company", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "company"],
+                name="firm_membership_once",
+                violation_error_message="This user already belongs to this firm.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.company} ({self.get_role_display()})"
+
+
+def sees_every_firm(user) -> bool:
+    return user.is_active and (user.is_superuser or user.has_perm(SEE_EVERY_FIRM))
+
+
+class VehicleCategory(models.TextChoices):
+    M1 = "M1", "M1 (passenger cars)"
+    M2 = "M2", "M2 (minibuses)"
+    M3 = "M3", "M3 (buses and coaches)"
+    N1 = "N1", "N1 (vans)"
+    N2 = "N2", "N2 (medium goods vehicles)"
+    N3 = "N3", "N3 (heavy goods vehicles)"
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The programmes ``user`` may see: their firms', or every firm's with ``see_every_firm``."""
+        if not user.is_authenticated:
+            return self.none()
+        if sees_every_firm(user):
+            return self
+        return self.filter(company__members__user=user)
+
+
+class Programme(models.Model):
+    """A vehicle programme, e.g. "Model S1 for the EU, 2027": what its checklist is computed from."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="programmes")
+    slug = models.SlugField(max_length=100)
+    name = models.CharField(max_length=200)
+    vehicle_category = models.CharField(max_length=2, choices=VehicleCategory.choices)
+    sae_level = models.PositiveSmallIntegerField(
+        "SAE level", validators=[MaxValueValidator(5)], help_text="The highest driving automation level it offers."
+    )
+    ota_updates = models.BooleanField("over-the-air software updates", default=False)
+    in_cabin_camera = models.BooleanField("in-cabin camera", default=False)
+    cloud_services = models.BooleanField("connected cloud services", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    revision = models.PositiveIntegerField(default=1, help_text="Counts saves; a stale form is refused.")
+
+    history = HistoricalRecords()
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["company", "name"]
+        permissions = [("see_every_firm", "Can see every firm's programmes, assessments and evidence")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "slug"],
+                name="programme_slug_once_per_firm",
+                violation_error_message="This firm already has a programme with this slug.",
+            ),
+            models.CheckConstraint(
+                condition=Q(sae_level__lte=5),
+                name="programme_sae_level_0_to_5",
+                violation_error_message="SAE levels run from 0 to 5.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company}: {self.name}"
+
+
+class ProgrammeMarket(models.Model):
+    """A market a programme targets, with the days its checklist is worked out for."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="markets")
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="programme_markets")
+    type_approval_on = models.DateField("planned type approval", null=True, blank=True)
+    first_registration_on = models.DateField("planned first registration", null=True, blank=True)
+
+    class Meta:
+        ordering = ["programme", "jurisdiction__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "jurisdiction"],
+                name="programme_market_once",
+                violation_error_message="This programme already targets this market.",
+            ),
+            models.CheckConstraint(
+                condition=Q(type_approval_on__isnull=True)
+                | Q(first_registration_on__isnull=True)
+                | Q(first_registration_on__gte=models.F("type_approval_on")),
+                name="programme_market_registration_after_approval",
+                violation_error_message="First registration cannot come before type approval.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme.name} in {self.jurisdiction.name}"
