@@ -136,7 +136,10 @@ def copy_content_to(tmp_path_factory, url: str) -> None:
 def drop_template(folder: Path) -> None:
     """At the end of the run: drop the PostgreSQL template, if one was made."""
     kept = folder / "content-postgresql"
-    if not kept.exists():
-        return
+    if kept.exists():
+        drop_database(kept.read_text())
+
+
+def drop_database(name: str) -> None:
     with server() as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{kept.read_text()}" WITH (FORCE)')
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -17,7 +17,7 @@ import pytest_django.fixtures
 from django.conf import settings
 from playwright.sync_api import expect, sync_playwright
 
-from tests.content_snapshot import copy_content_to
+from tests.content_snapshot import copy_content_to, drop_database
 from tests.servers import gunicorn, server_environment, status_of
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -78,10 +78,13 @@ def server_database_url(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def server_env(tmp_path_factory, django_db_setup):
-    """The environment of the e2e server, whose database is a copy of the test database's content."""
+    """The environment of the e2e server, whose database is a copy of the test database's content
+    (dropped at the end of the run on PostgreSQL; a SQLite file goes with the run's temporary folder)."""
     url = server_database_url(tmp_path_factory)
     copy_content_to(tmp_path_factory, url)
-    return server_environment(DATABASE_URL=url)
+    yield server_environment(DATABASE_URL=url)
+    if url.startswith(("postgres://", "postgresql://")):
+        drop_database(url.rsplit("/", 1)[1])
 
 
 @pytest.fixture(scope="session")
