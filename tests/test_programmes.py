@@ -43,6 +43,8 @@ def test_see_every_firm_or_superuser_sees_all(two_firms, django_user_model):
     assert set(m.Programme.objects.visible_to(owner)) == {mine, theirs}
     lead.is_active = False
     assert not m.Programme.objects.visible_to(lead).filter(pk=theirs.pk).exists()
+    owner.is_active = False  # a superuser's flag alone opens nothing once the account is switched off
+    assert not m.Programme.objects.visible_to(owner).exists()
 
 
 def test_the_admin_shows_an_analyst_only_their_firms_programmes(two_firms, client):

@@ -2,19 +2,13 @@
 
 from django.contrib import admin
 
-from regulations.models import Company, FirmMembership, Programme, ProgrammeMarket
-from regulations.models.programmes import sees_every_firm
+from regulations.models import FirmMembership, Programme, ProgrammeMarket
+from regulations.models.programmes import firms_of
 
 from .history import HistoryAdmin
 from .inlines import LabelledTabularInline
 from .locking import RevisionForm
 from .widgets import PrefetchedAutocompleteInlineMixin
-
-
-def firms_of(user):
-    """The firms whose programmes ``user`` may see and edit."""
-    firms = Company.objects.all()
-    return firms if sees_every_firm(user) else firms.filter(members__user=user)
 
 
 class ProgrammeMarketInline(PrefetchedAutocompleteInlineMixin, LabelledTabularInline):

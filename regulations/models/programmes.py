@@ -47,6 +47,14 @@ def sees_every_firm(user) -> bool:
     return user.is_active and (user.is_superuser or user.has_perm(SEE_EVERY_FIRM))
 
 
+def firms_of(user) -> models.QuerySet:
+    """The firms whose own work (programmes, their assessments and evidence) ``user`` may see and edit."""
+    if not user.is_authenticated:
+        return Company.objects.none()
+    firms = Company.objects.all()
+    return firms if sees_every_firm(user) else firms.filter(members__user=user)
+
+
 class VehicleCategory(models.TextChoices):
     M1 = "M1", "M1 (passenger cars)"
     M2 = "M2", "M2 (minibuses)"
@@ -58,12 +66,8 @@ class VehicleCategory(models.TextChoices):
 
 class ProgrammeQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The programmes ``user`` may see: their firms', or every firm's with ``see_every_firm``."""
-        if not user.is_authenticated:
-            return self.none()
-        if sees_every_firm(user):
-            return self
-        return self.filter(company__members__user=user)
+        """The programmes ``user`` may see: those of ``firms_of(user)``."""
+        return self.filter(company__in=firms_of(user))
 
 
 class Programme(models.Model):
