@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Case, F, QuerySet, When
+from django.db.models import Case, F, Q, QuerySet, When
 from django.utils import timezone
 
 from . import public_fields
@@ -23,6 +23,7 @@ from .content_version import current
 from .listings import LICENCE
 from .models import (
     Answer,
+    AnswerValue,
     Assessment,
     Company,
     CurationState,
@@ -56,20 +57,23 @@ def published_or_none(state: str, column: str) -> Case:
 
 
 def provision_tables() -> list[Table]:
-    """The questions and the published answers that rest on published rules, with the requirements they cite."""
+    """The questions and the published answers that rest on published rules, with the requirements they cite, and
+    the published findings (value ``none``) with the published rules they read."""
     cited = Answer.rests_on.through.objects.filter(requirement__rule__state=PUBLISHED)
-    answers = Answer.objects.published().filter(pk__in=cited.values("answer_id"))
+    answers = Answer.objects.published().filter(Q(pk__in=cited.values("answer_id")) | Q(value=AnswerValue.NONE))
+    read = Answer.checked_rules.through.objects.filter(rule__state=PUBLISHED)
     return [
         Table("questions", Question.objects.values("id", "slug", "group", "topic_id", "label", "text", "yes_means")),
         Table(
             "answers",
-            answers.values("id", "question_id", "jurisdiction_id", "value", "explanation"),
+            answers.values("id", "question_id", "jurisdiction_id", "value", "explanation", "checked_on", "searched"),
             search=("explanation",),
         ),
         Table(
             "answer_requirements",
             cited.filter(answer__in=answers).values("id", "answer_id", "requirement_id"),
         ),
+        Table("answer_rules_read", read.filter(answer__in=answers).values("id", "answer_id", "rule_id")),
     ]
 
 

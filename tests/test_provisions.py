@@ -307,8 +307,11 @@ def test_every_covered_market_answers_every_question_on_sourced_ground():
         for reading in found.readings:
             assert reading.requirements, reading.answer
             assert all(r.rule.state == m.CurationState.PUBLISHED for r in reading.requirements)
-    for published in m.Answer.objects.published().prefetch_related("rests_on__rule"):
+    for published in m.Answer.objects.published().exclude(value=m.AnswerValue.NONE).prefetch_related("rests_on__rule"):
         assert {r.rule.jurisdiction_id for r in published.rests_on.all()} == {published.jurisdiction_id}
+    for found in m.Answer.objects.published().filter(value=m.AnswerValue.NONE).prefetch_related("checked_rules"):
+        assert found.checked_on and found.searched and not found.rests_on.exists(), found
+        assert all(rule.is_published for rule in found.checked_rules.all()), found
 
 
 # ---- nothing unreviewed leaks
@@ -318,7 +321,8 @@ MARK = "Zyxwvuq"
 
 @pytest.fixture
 def hidden_answers():
-    """A draft answer, a published one with an internal note, and a published one resting only on a rule in review."""
+    """A draft answer, a published one with an internal note, a published one resting only on a rule in review, and a
+    draft finding."""
     germany = m.Jurisdiction.objects.get(code="DE")
     published = RequirementFactory(rule=RuleFactory(jurisdiction=germany))
     hidden_rule = RequirementFactory(rule=RuleFactory(jurisdiction=germany, state=m.CurationState.IN_REVIEW))
@@ -327,6 +331,16 @@ def hidden_answers():
     answer(draft, germany, published, state=m.CurationState.DRAFT, explanation=f"{MARK} draft")
     answer(noted, germany, published, internal_note=f"{MARK} internal")
     answer(unreviewed, germany, hidden_rule, explanation=f"{MARK} resting on a rule in review")
+    draft_finding = m.Answer.objects.create(
+        question=m.Question.objects.get(slug="foreign-connected-vehicle-restrictions"),
+        jurisdiction=germany,
+        value=m.AnswerValue.NONE,
+        explanation=f"{MARK} draft finding",
+        checked_on=ON,
+        searched=f"{MARK} searched",
+        state=m.CurationState.DRAFT,
+    )
+    draft_finding.checked_rules.set([published.rule])
 
 
 LEAK_DOORS = [
@@ -337,6 +351,7 @@ LEAK_DOORS = [
     "/provisions/map/?q=dcas-accepted",
     "/provisions/map/?q=crash-reporting",
     "/provisions/map/?q=bulk-data-restrictions",
+    "/provisions/map/?q=foreign-connected-vehicle-restrictions",
     "/jurisdictions/de/",
     "/compare/?j=de&j=fr",
 ]

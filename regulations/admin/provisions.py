@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import ngettext
 
-from regulations.models import Answer, CurationState, Question, Requirement
+from regulations.models import Answer, AnswerValue, CurationState, Question, Requirement
 from regulations.provisions.workflow import PUBLISH_ANSWER, move_answer
 
 from .history import HistoryAdmin
@@ -29,6 +29,10 @@ class AnswerForm(RevisionForm):
     def clean(self):
         cleaned = super().clean()
         jurisdiction, cited = cleaned.get("jurisdiction"), cleaned.get("rests_on")
+        if cleaned.get("value") == AnswerValue.NONE:
+            self.clean_finding(cleaned)
+        elif "rests_on" in cleaned and not cited:
+            self.add_error("rests_on", "Cite the requirements it rests on (only a finding, “No rule”, cites none).")
         if jurisdiction and cited:
             foreign = sorted({str(r) for r in cited if r.rule.jurisdiction_id != jurisdiction.pk})
             if foreign:
@@ -36,6 +40,13 @@ class AnswerForm(RevisionForm):
                     "rests_on", f"Not a requirement of {jurisdiction.name}'s own rules: {', '.join(foreign)}."
                 )
         return cleaned
+
+    def clean_finding(self, cleaned: dict) -> None:
+        """A finding records a search: its day, what was searched and the rules read, and no requirement."""
+        if cleaned.get("rests_on"):
+            self.add_error("rests_on", "A finding rests on no requirement: name the rules read instead.")
+        if "checked_rules" in cleaned and not cleaned["checked_rules"]:
+            self.add_error("checked_rules", "Name the rules that were read and hold nothing on the question.")
 
 
 @admin.register(Answer)
@@ -45,9 +56,20 @@ class AnswerAdmin(HistoryAdmin):
     list_filter = ["state", "value", "question__group", "question", ("jurisdiction", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["explanation", "question__label", "jurisdiction__code", "jurisdiction__name"]
     list_select_related = ["question", "jurisdiction"]
-    autocomplete_fields = ["jurisdiction", "rests_on"]
+    autocomplete_fields = ["jurisdiction", "rests_on", "checked_rules"]
     readonly_fields = ["state", "updated_at"]
-    fields = ["question", "jurisdiction", "value", "explanation", "rests_on", "internal_note", "state", "seen_revision"]
+    fieldsets = [
+        (None, {"fields": ["question", "jurisdiction", "value", "explanation", "rests_on"]}),
+        (
+            "Finding (value “No rule” only)",
+            {
+                "fields": ["checked_on", "searched", "checked_rules"],
+                "description": "When the law holds nothing on the question: the day of the search, what was read "
+                "and searched (shown publicly), and the rules read.",
+            },
+        ),
+        (None, {"fields": ["internal_note", "state", "seen_revision"]}),
+    ]
     actions = ["submit_for_review", "publish", "return_to_draft"]
     show_full_result_count = False
 

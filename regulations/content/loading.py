@@ -445,12 +445,15 @@ class Loader:
             where = f"answer of {answer.jurisdiction} to {answer.question}"
             jurisdiction, question = self.jurisdiction(answer.jurisdiction, where), questions.get(answer.question)
             rests_on = {requirements.get((ref.rule, ref.key)) for ref in answer.rests_on}
-            if jurisdiction is None or question is None or None in rests_on:
-                self.problems.append(f"{where}: its question or a requirement it cites is missing")
+            read = {self.rules.get(slug) for slug in answer.checked_rules}
+            if jurisdiction is None or question is None or None in rests_on or None in read:
+                self.problems.append(f"{where}: its question or a requirement or rule it cites is missing")
                 continue
             values = {
                 "value": answer.value,
                 "explanation": answer.explanation,
+                "checked_on": answer.checked_on,
+                "searched": answer.searched,
                 "state": answer.state,
                 "internal_note": answer.internal_note,
             }
@@ -459,6 +462,8 @@ class Loader:
             saved = self.upsert(m.Answer, lookup, values)
             if saved.pk and (created or (self.sync and set(saved.rests_on.all()) != rests_on)):
                 saved.rests_on.set(rests_on)
+            if saved.pk and read and (created or (self.sync and set(saved.checked_rules.all()) != read)):
+                saved.checked_rules.set(read)
 
 
 def load_reference(root: Path, *, sync: bool = False) -> LoadReport:

@@ -1,11 +1,14 @@
 """Read ``fixtures/provisions/`` (the standard questions and each jurisdiction's answers) and check them.
 
 An answer rests on requirements of its own jurisdiction's rules: that is what lets the
-product carry it to every market those rules reach, with their force and dates.
+product carry it to every market those rules reach, with their force and dates. A
+finding (value ``none``) rests on none: it records a dated search that found no rule,
+with what was searched and the rules read.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +17,8 @@ from .readiness import RequirementRef
 from .rules import Rule
 
 GROUPS = {"data-security", "cross-border-data-transfer", "road-safety", "supply-chain"}
-VALUES = {"yes", "partly", "no"}
+FINDING = "none"
+VALUES = {"yes", "partly", "no", FINDING}
 EXPLANATION_LENGTH = 240  # models.provisions.EXPLANATION_LENGTH; content is checked without Django
 
 
@@ -39,6 +43,9 @@ class Answer:
     state: str
     internal_note: str
     origin: str = ""
+    checked_on: dt.date | None = None
+    searched: str = ""
+    checked_rules: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -77,7 +84,7 @@ def read_provisions(root: Path, problems: Problems) -> Provisions:
 
 def read_answer(data, where: str, problems: Problems) -> Answer:
     allowed = {"question", "jurisdiction", "value", "explanation", "rests_on", "state", "internal_note"}
-    a = Entry(data, where, problems, allowed)
+    a = Entry(data, where, problems, allowed | {"checked_on", "searched", "checked_rules"})
     explanation = a.text("explanation")
     if "\n" in explanation or len(explanation) > EXPLANATION_LENGTH:
         problems.add(where, f"explanation must be one line of at most {EXPLANATION_LENGTH} characters")
@@ -87,18 +94,36 @@ def read_answer(data, where: str, problems: Problems) -> Answer:
             problems.add(where, f"rests_on {ref!r} is not rule-slug/requirement-key")
             continue
         refs.append(RequirementRef(*ref.split("/")))
-    if not refs:
+    value = a.text("value", choices=VALUES)
+    finding = read_finding(a, where, problems) if value == FINDING else {}
+    if value == FINDING and refs:
+        problems.add(where, "a finding (value none) rests on no requirement: name the rules read in checked_rules")
+    if value != FINDING and not refs:
         problems.add(where, "rests_on must cite at least one requirement")
+    if value != FINDING and any(key in data for key in ("checked_on", "searched", "checked_rules")):
+        problems.add(where, "checked_on, searched and checked_rules belong to a finding (value none) only")
     return Answer(
         question=a.pattern("question", SLUG),
         jurisdiction=a.pattern("jurisdiction", CODE),
-        value=a.text("value", choices=VALUES),
+        value=value,
         explanation=explanation,
         rests_on=refs,
         state=a.text("state", choices=STATES),
         internal_note=a.text("internal_note", required=False),
         origin=where,
+        **finding,
     )
+
+
+def read_finding(a: Entry, where: str, problems: Problems) -> dict:
+    """A finding's day, what was searched and the rules read: all three are required."""
+    checked_on = a.date("checked_on")
+    if checked_on is None:
+        problems.add(where, "a finding needs checked_on, the day of the search")
+    rules = [slug for slug in a.items("checked_rules") if isinstance(slug, str) and SLUG.match(slug)]
+    if not rules or len(rules) != len(a.items("checked_rules")):
+        problems.add(where, "a finding needs checked_rules: the slugs of the rules read")
+    return {"checked_on": checked_on, "searched": a.text("searched"), "checked_rules": rules}
 
 
 def check_provisions(provisions: Provisions, rules: list[Rule], topics: set[str], problems: Problems) -> None:
@@ -130,3 +155,9 @@ def check_provisions(provisions: Provisions, rules: list[Rule], topics: set[str]
                 problems.add(where, f"{ref.rule} is a rule of {rule.jurisdiction}, not of {answer.jurisdiction}")
             if answer.state == "published" and rule.state != "published":
                 problems.add(where, f"published, but it rests on {ref.rule}, which is still in review")
+        for slug in answer.checked_rules:
+            rule = by_slug.get(slug)
+            if rule is None:
+                problems.add(where, f"unknown rule {slug!r} in checked_rules")
+            elif answer.state == "published" and rule.state != "published":
+                problems.add(where, f"published, but the rule it read, {slug}, is still in review")

@@ -4,6 +4,11 @@ An answer belongs to the jurisdiction whose law it reads (the EU's GDPR, Japan's
 and rests on requirements of that law. A market takes its own answers and the answers
 whose cited rules reach it (``regulations.provisions.matrix``): the EU's answers reach
 its members, a UN Regulation's the parties that apply it, a federal law's the states.
+
+Where a market's law holds nothing on a question, a curator may record that as a
+*finding* (value ``none``): the day of the search, what was read and searched, and the
+rules read. It rests on no requirement, so it travels nowhere: it answers for its own
+jurisdiction only, and only while no other answer reaches that market.
 """
 
 from django.db import models
@@ -11,7 +16,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from .jurisdictions import Jurisdiction, SlugManager, Topic
-from .rules import CurationState, Requirement
+from .rules import CurationState, Requirement, Rule
 
 EXPLANATION_LENGTH = 240
 
@@ -58,6 +63,7 @@ class AnswerValue(models.TextChoices):
     YES = "yes", "Yes"
     PARTLY = "partly", "Partly"
     NO = "no", "No"
+    NONE = "none", "No rule (a dated search found none)"
 
 
 class AnswerQuerySet(models.QuerySet):
@@ -83,15 +89,28 @@ class Answer(models.Model):
     rests_on = models.ManyToManyField(
         Requirement,
         related_name="answers",
+        blank=True,  # a finding rests on none; every other answer on at least one (AnswerForm, content check)
         help_text="The requirements of this jurisdiction's rules that establish the answer; its date and force "
         "in each market come from them.",
+    )
+    checked_on = models.DateField(
+        null=True, blank=True, help_text="A finding only: the day the search that found no rule was made."
+    )
+    searched = models.TextField(
+        blank=True, help_text="A finding only, shown publicly: which laws were read and what was searched."
+    )
+    checked_rules = models.ManyToManyField(
+        Rule,
+        blank=True,
+        related_name="findings",
+        help_text="A finding only: the rules read that hold nothing on the question.",
     )
     state = models.CharField(max_length=20, choices=CurationState.choices, default=CurationState.DRAFT)
     internal_note = models.TextField(blank=True, help_text="For curators only; never shown publicly.")
     revision = models.PositiveIntegerField(default=1, help_text="Counts saves; a stale form is refused.")
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[rests_on])
+    history = HistoricalRecords(m2m_fields=[rests_on, checked_rules])
     objects = AnswerManager()
 
     class Meta:
@@ -101,6 +120,13 @@ class Answer(models.Model):
             models.UniqueConstraint(fields=["question", "jurisdiction"], name="answer_unique_per_jurisdiction"),
             models.CheckConstraint(condition=Q(value__in=AnswerValue.values), name="answer_value_known"),
             models.CheckConstraint(condition=~Q(explanation=""), name="answer_explained"),
+            models.CheckConstraint(
+                condition=Q(value=AnswerValue.NONE, checked_on__isnull=False) & ~Q(searched="")
+                | ~Q(value=AnswerValue.NONE) & Q(checked_on__isnull=True, searched=""),
+                name="answer_finding_dated",
+                violation_error_message="A finding (no rule) needs the day of the search and what was searched; "
+                "an answer resting on requirements has neither.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -114,3 +140,7 @@ class Answer(models.Model):
     @property
     def is_published(self) -> bool:
         return self.state == CurationState.PUBLISHED
+
+    @property
+    def is_finding(self) -> bool:
+        return self.value == AnswerValue.NONE

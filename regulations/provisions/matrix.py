@@ -5,8 +5,8 @@ rules it cites: a market takes every published answer whose cited requirements r
 (the one applicability function decides, with its force), holding from the day the
 earliest of those requirements binds there (its phase-in milestone for a new vehicle
 type, else its deadline or the day its rule binds). The strongest reading heads the cell;
-where nothing reaches, the market's coverage tells "no rule found in the law researched"
-from "not covered yet".
+where nothing reaches, the market's own finding says "no rule: checked on <day>", and
+without one its coverage tells "no rule found in the law researched" from "not covered yet".
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ class Status:
     YES, PARTLY, NO = AnswerValue.YES.value, AnswerValue.PARTLY.value, AnswerValue.NO.value
     NOT_YET = "not_yet"
     NOT_MANDATORY = "not_mandatory"
+    NO_RULE = "no_rule"
     NONE_FOUND = "none_found"
     NOT_COVERED = "not_covered"
 
@@ -64,12 +65,15 @@ class Status:
         YES: "Yes",
         PARTLY: "Partly",
         NO: "No",
+        NO_RULE: "No rule (checked)",
         NOT_YET: "Not yet",
         NOT_MANDATORY: "Only recognised or advisory",
         NONE_FOUND: "No rule found",
         NOT_COVERED: "Not covered yet",
     }
-    ORDER = [YES, PARTLY, NOT_YET, NOT_MANDATORY, NO, NONE_FOUND, NOT_COVERED]
+    ORDER = [YES, PARTLY, NOT_YET, NOT_MANDATORY, NO, NO_RULE, NONE_FOUND, NOT_COVERED]
+    # What counts as the market answering the question (issue 16's "answered"): all but the last two.
+    ANSWERED = ORDER[:-2]
 
 
 @dataclass
@@ -105,6 +109,7 @@ class Cell:
     on: dt.date
     readings: list[Reading] = field(default_factory=list)
     coverage: DomainCoverage | None = None
+    finding: Answer | None = None  # the market's own dated "no rule", shown only when nothing reaches it
 
     @property
     def headline(self) -> Reading | None:
@@ -112,6 +117,8 @@ class Cell:
 
     @cached_property
     def status(self) -> str:
+        if self.headline is None and self.finding is not None:
+            return Status.NO_RULE
         if self.headline is None:
             researched = self.coverage is not None and not self.coverage.uncovered
             return Status.NONE_FOUND if researched else Status.NOT_COVERED
@@ -130,12 +137,16 @@ class Cell:
             return f"Not yet: {value} from {long_date(self.headline.holds_from)}"
         if status == Status.NOT_MANDATORY:
             return f"{self.headline.answer.get_value_display()}, but {self.headline.label.lower()}"
+        if status == Status.NO_RULE:
+            return f"No rule: checked {long_date(self.finding.checked_on)}"
         return Status.LABELS[status]
 
     @cached_property
     def explanation(self) -> str:
         if self.headline is not None:
             return self.headline.answer.explanation
+        if self.finding is not None:
+            return self.finding.explanation
         if self.coverage is None:
             return ""
         if self.status == Status.NONE_FOUND:
@@ -147,7 +158,8 @@ class Cell:
 
         def said(cell: Cell) -> tuple:
             readings = tuple((r.answer.pk, r.holds_from, r.force) for r in cell.readings)
-            return cell.status, readings, "" if readings else cell.explanation
+            finding = cell.finding.pk if cell.finding and not readings else None
+            return cell.status, readings, finding, "" if readings else cell.explanation
 
         return said(self) == said(other)
 
@@ -173,7 +185,8 @@ def published_answers(questions: list[Question], on: dt.date) -> list[Answer]:
 
 
 def read_answers(questions: list[Question], on: dt.date) -> list[Answer]:
-    """Four queries: the answers, their links to requirements, the requirements, their rules."""
+    """Five queries: the answers, their links to requirements and to the rules findings read, the requirements,
+    and the rules of both."""
     answers = list(
         Answer.objects.published()
         .filter(question__in=questions)
@@ -181,10 +194,8 @@ def read_answers(questions: list[Question], on: dt.date) -> list[Answer]:
         .defer("internal_note")
         .order_by("jurisdiction__code", "pk")
     )
-    links = Answer.rests_on.through.objects.filter(answer__in=answers).values_list("answer_id", "requirement_id")
-    by_answer: dict[int, list[int]] = {}
-    for answer_id, requirement_id in links:
-        by_answer.setdefault(answer_id, []).append(requirement_id)
+    by_answer = linked(Answer.rests_on.through, answers, "requirement_id")
+    read_by_finding = linked(Answer.checked_rules.through, [a for a in answers if a.is_finding], "rule_id")
     wanted = {pk for found in by_answer.values() for pk in found}
     requirements = {
         r.pk: r
@@ -192,10 +203,11 @@ def read_answers(questions: list[Question], on: dt.date) -> list[Answer]:
         .current_on(on)
         .only("pk", "rule_id", "key", "reference", "deadline", "order")
     }
+    read = {pk for found in read_by_finding.values() for pk in found}
     rules = {
         rule.pk: rule
         for rule in Rule.objects.published()
-        .filter(pk__in={r.rule_id for r in requirements.values()})
+        .filter(pk__in={r.rule_id for r in requirements.values()} | read)
         .select_related("jurisdiction")
         .only(*RULE_FIELDS)
     }
@@ -205,7 +217,16 @@ def read_answers(questions: list[Question], on: dt.date) -> list[Answer]:
     for answer in answers:
         found = [public[pk] for pk in by_answer.get(answer.pk, []) if pk in public]
         answer.cited = sorted(found, key=lambda r: (r.rule.jurisdiction.code, r.rule.title, r.order))
+        answer.read = sorted((rules[pk] for pk in read_by_finding.get(answer.pk, []) if pk in rules), key=str)
     return answers
+
+
+def linked(through, answers: list[Answer], column: str) -> dict[int, list[int]]:
+    """``column`` of each of ``answers``' rows in the many-to-many table ``through``, by answer."""
+    found: dict[int, list[int]] = {}
+    for answer_id, pk in through.objects.filter(answer__in=answers).values_list("answer_id", column):
+        found.setdefault(answer_id, []).append(pk)
+    return found
 
 
 def in_law(rule: Rule, on: dt.date) -> bool:
@@ -244,6 +265,7 @@ def provision_cells(markets: list[Jurisdiction], questions: list[Question], on: 
     by_question: dict[int, list[Answer]] = {}
     for answer in answers:
         by_question.setdefault(answer.question_id, []).append(answer)
+    findings = {(a.jurisdiction_id, a.question_id): a for a in answers if a.is_finding}
     cells = {}
     for market in markets:
         reach = reaches[market.pk]
@@ -253,5 +275,6 @@ def provision_cells(markets: list[Jurisdiction], questions: list[Question], on: 
             found = [reading(answer, reach, verdicts, milestones) for answer in reaching]
             readings = sorted((r for r in found if r), key=lambda r: r.sort_key(on), reverse=True)
             coverage = coverages[market.pk].for_topic(question_domain(question))
-            cells[market.pk, question.pk] = Cell(market, question, on, readings, coverage)
+            finding = findings.get((market.pk, question.pk))
+            cells[market.pk, question.pk] = Cell(market, question, on, readings, coverage, finding)
     return cells

@@ -11,7 +11,7 @@ from regulations.exports.tables import Table
 from regulations.force import force_label
 from regulations.listings import LICENCE
 
-from .matrix import Cell
+from .matrix import Cell, Status
 
 COLUMNS = [
     ("question", "Question (id)"),
@@ -28,6 +28,9 @@ COLUMNS = [
     ("through", "How it reaches the market"),
     ("rests_on", "Rests on (requirements)"),
     ("rests_on_urls", "Requirement addresses"),
+    ("checked_on", "No rule: searched on"),
+    ("searched", "No rule: what was searched"),
+    ("rules_read", "No rule: rules read"),
 ]
 
 
@@ -38,6 +41,7 @@ def requirement_url(site: str, requirement) -> str:
 def cell_row(cell: Cell, site: str) -> dict:
     reading = cell.headline
     cited = reading.requirements if reading else []
+    finding = cell.finding if cell.status == Status.NO_RULE else None
     return {
         "question": cell.question.slug,
         "question_text": cell.question.text,
@@ -53,6 +57,9 @@ def cell_row(cell: Cell, site: str) -> dict:
         "through": reading.through if reading else "",
         "rests_on": "; ".join(f"{r.rule} {r.reference or r.key}" for r in cited),
         "rests_on_urls": " ".join(requirement_url(site, r) for r in cited),
+        "checked_on": finding.checked_on if finding else None,
+        "searched": finding.searched if finding else "",
+        "rules_read": "; ".join(str(rule) for rule in finding.read) if finding else "",
     }
 
 
@@ -70,8 +77,9 @@ def provision_table(rows: list[tuple], site: str, on: dt.date, query: dict) -> T
         "query": query,
         "as_of": on.isoformat(),
         "note": "Each answer rests on the requirements named; its date and force are those of the requirements in "
-        "the market. 'No rule found' means the law researched holds no requirement on it; 'not covered yet' "
-        "means that law has not been researched.",
+        "the market. 'No rule: checked' records a dated search of that market's law that found no rule (what was "
+        "searched and the rules read are given); 'No rule found' means the law researched holds no requirement on it; "
+        "'not covered yet' means that law has not been researched.",
         "licence": LICENCE,
     }
     return Table("provisions", COLUMNS, provision_rows(rows, site), about, title="Provision matrix")

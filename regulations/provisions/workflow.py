@@ -1,8 +1,9 @@
 """Answers move through the same curation states as rules: draft → in review → published, and back to draft.
 
 Only reviewers publish or unpublish; an answer is published only when it rests on
-requirements of published rules. Each move is a saved revision with who made it and
-why (``history``), so the answer's history reads as a rule's does.
+requirements of published rules (a finding, when every rule it read is published). Each
+move is a saved revision with who made it and why (``history``), so the answer's history
+reads as a rule's does.
 """
 
 from __future__ import annotations
@@ -23,6 +24,12 @@ MOVES = {
 
 def publication_problems(answer: Answer) -> list[str]:
     """Why ``answer`` may not be published yet; empty when it may."""
+    if answer.is_finding:
+        read = list(answer.checked_rules.all())
+        if not read:
+            return ["it names no rule that was read"]
+        held = sorted({str(rule) for rule in read if not rule.is_published})
+        return [f"the rules read include {', '.join(held)}, not published yet"] if held else []
     cited = list(answer.rests_on.select_related("rule"))
     if not cited:
         return ["it rests on no requirement"]

@@ -5,7 +5,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from regulations.provisions.matrix import Cell, Reading
-from regulations.sitemaps import REQUIREMENT_ADDRESS
+from regulations.sitemaps import REQUIREMENT_ADDRESS, RULE_ADDRESS
 
 register = template.Library()
 
@@ -27,6 +27,17 @@ def other_answer(reading: Reading) -> tuple:
     return answer.value, answer.get_value_display(), answer.jurisdiction.name, force, answer.explanation
 
 
+def finding(answer) -> str:
+    """A dated search that found no rule: what it says, what was searched, and the rules read, linked."""
+    read = format_html_join(", ", '<a href="{}">{}</a>', ((RULE_ADDRESS(rule.slug), rule) for rule in answer.read))
+    return format_html(
+        '<p class="small mb-1">{}</p><p class="small text-body-secondary mb-0">Searched: {} Read: {}</p>',
+        answer.explanation,
+        answer.searched,
+        read or "none published",
+    )
+
+
 @register.simple_tag
 def provision_cell(cell: Cell) -> str:
     """The value, the explanation, from when and through whose law, the requirements behind it, other answers."""
@@ -34,6 +45,8 @@ def provision_cell(cell: Cell) -> str:
         '<span class="kb-prov kb-prov-{} fw-semibold" data-status="{}">{}</span>', cell.status, cell.status, cell.label
     )
     reading = cell.headline
+    if reading is None and cell.finding is not None:
+        return format_html("{}{}", value, finding(cell.finding))
     if reading is None:
         return format_html('{}<p class="small text-body-secondary mb-0">{}</p>', value, cell.explanation)
     detail = format_html(
