@@ -72,8 +72,6 @@ class Status:
         NOT_COVERED: "Not covered yet",
     }
     ORDER = [YES, PARTLY, NOT_YET, NOT_MANDATORY, NO, NO_RULE, NONE_FOUND, NOT_COVERED]
-    # What counts as the market answering the question (issue 16's "answered"): all but the last two.
-    ANSWERED = ORDER[:-2]
 
 
 @dataclass
