@@ -7,6 +7,7 @@ curated like any answer, and nothing unpublished about it leaks.
 import csv
 import datetime as dt
 import io
+import re
 import sqlite3
 
 import pytest
@@ -83,7 +84,8 @@ def test_a_finding_needs_its_day_and_what_was_searched(question):
 @pytest.fixture
 def german_finding(question):
     germany = m.Jurisdiction.objects.get(code="DE")
-    assert cell(germany, question).status == Status.NONE_FOUND  # the content has no German answer to it
+    m.Answer.objects.filter(question=question, jurisdiction=germany).delete()  # whatever the content says
+    assert cell(germany, question).status == Status.NONE_FOUND
     return finding(question, germany, m.Rule.objects.published().get(slug="de-stvg-autonomous-2021"))
 
 
@@ -97,9 +99,10 @@ def test_the_matrix_and_the_profile_show_the_finding_with_the_rules_read(client,
 
 def test_the_map_shades_it_and_its_legend_counts_it(client, german_finding):
     response = client.get(reverse("regulations:provision-map"), {"q": "crash-reporting"})
-    assert '<path class="kb-prov-no_rule"' in response.content.decode()
+    assert re.search(r'<path class="kb-prov-no_rule" d="[^"]+" data-code="DE"', response.content.decode())
     legend = {status: count for status, _, count in response.context["map"].legend}
-    assert legend[Status.NO_RULE] == 1
+    entries = response.context["map"].entries
+    assert legend[Status.NO_RULE] == sum(cell.status == Status.NO_RULE for _, cell in entries) >= 1
 
 
 def test_the_download_gives_the_day_what_was_searched_and_the_rules_read(client, german_finding):
@@ -114,8 +117,10 @@ def test_the_download_gives_the_day_what_was_searched_and_the_rules_read(client,
 def test_open_data_holds_published_findings_with_the_published_rules_read(tmp_path, settings, german_finding):
     hidden = RuleFactory(jurisdiction=german_finding.jurisdiction, state=m.CurationState.IN_REVIEW)
     german_finding.checked_rules.add(hidden)
+    mapping = m.Question.objects.get(slug="mapping-or-encryption-licence")
+    m.Answer.objects.filter(question=mapping, jurisdiction=german_finding.jurisdiction).delete()
     draft = finding(
-        m.Question.objects.get(slug="mapping-or-encryption-licence"),
+        mapping,
         german_finding.jurisdiction,
         state=m.CurationState.DRAFT,
         searched="Zyxwvuq draft",

@@ -326,13 +326,14 @@ def hidden_answers():
     germany = m.Jurisdiction.objects.get(code="DE")
     published = RequirementFactory(rule=RuleFactory(jurisdiction=germany))
     hidden_rule = RequirementFactory(rule=RuleFactory(jurisdiction=germany, state=m.CurationState.IN_REVIEW))
-    questions = m.Question.objects.filter(slug__in=["dcas-accepted", "crash-reporting", "bulk-data-restrictions"])
-    unreviewed, noted, draft = questions.order_by("slug")
+    slugs = ["dcas-accepted", "crash-reporting", "bulk-data-restrictions", "foreign-connected-vehicle-restrictions"]
+    m.Answer.objects.filter(question__slug__in=slugs, jurisdiction=germany).delete()  # whatever the content says
+    unreviewed, noted, draft, foreign = m.Question.objects.filter(slug__in=slugs).order_by("slug")
     answer(draft, germany, published, state=m.CurationState.DRAFT, explanation=f"{MARK} draft")
     answer(noted, germany, published, internal_note=f"{MARK} internal")
     answer(unreviewed, germany, hidden_rule, explanation=f"{MARK} resting on a rule in review")
     draft_finding = m.Answer.objects.create(
-        question=m.Question.objects.get(slug="foreign-connected-vehicle-restrictions"),
+        question=foreign,
         jurisdiction=germany,
         value=m.AnswerValue.NONE,
         explanation=f"{MARK} draft finding",

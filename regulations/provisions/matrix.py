@@ -193,7 +193,9 @@ def read_answers(questions: list[Question], on: dt.date) -> list[Answer]:
         .order_by("jurisdiction__code", "pk")
     )
     by_answer = linked(Answer.rests_on.through, answers, "requirement_id")
-    read_by_finding = linked(Answer.checked_rules.through, [a for a in answers if a.is_finding], "rule_id")
+    # A subquery, not the list: an empty list would skip the query and change the page's count.
+    findings = Answer.objects.published().filter(question__in=questions, value=AnswerValue.NONE)
+    read_by_finding = linked(Answer.checked_rules.through, findings, "rule_id")
     wanted = {pk for found in by_answer.values() for pk in found}
     requirements = {
         r.pk: r
@@ -219,7 +221,7 @@ def read_answers(questions: list[Question], on: dt.date) -> list[Answer]:
     return answers
 
 
-def linked(through, answers: list[Answer], column: str) -> dict[int, list[int]]:
+def linked(through, answers, column: str) -> dict[int, list[int]]:
     """``column`` of each of ``answers``' rows in the many-to-many table ``through``, by answer."""
     found: dict[int, list[int]] = {}
     for answer_id, pk in through.objects.filter(answer__in=answers).values_list("answer_id", column):
