@@ -139,19 +139,21 @@ def test_open_data_holds_published_findings_with_the_published_rules_read(tmp_pa
 # ---- curation
 
 
-def test_a_finding_is_published_only_when_every_rule_it_read_is(reviewer, question):
+def test_a_finding_is_published_only_when_a_rule_it_read_is(reviewer, question, client):
     germany = m.Jurisdiction.objects.get(code="DE")
-    in_review = RuleFactory(jurisdiction=germany, state=m.CurationState.IN_REVIEW)
+    m.Answer.objects.filter(question=question, jurisdiction=germany).delete()
+    in_review = RuleFactory(jurisdiction=germany, state=m.CurationState.IN_REVIEW, short_name="Zyxwvuq Act")
     held = finding(question, germany, in_review, state=m.CurationState.IN_REVIEW)
     page = act(as_user(reviewer), "publish", held).content.decode()
     held.refresh_from_db()
-    assert held.state == m.CurationState.IN_REVIEW and "not published yet" in page
+    assert held.state == m.CurationState.IN_REVIEW and "none of the rules it read is published" in page
 
-    in_review.state = m.CurationState.PUBLISHED
-    in_review.save()
+    held.checked_rules.add(m.Rule.objects.published().get(slug="de-stvg-autonomous-2021"))
     act(as_user(reviewer), "publish", held)
     held.refresh_from_db()
     assert held.state == m.CurationState.PUBLISHED
+    html = client.get(URL, {"j": "de"}).content.decode()
+    assert 'href="/rules/de-stvg-autonomous-2021/"' in html and "Zyxwvuq" not in html  # only published ones show
 
 
 def test_the_admin_form_keeps_findings_and_answers_apart(curator):
@@ -205,6 +207,13 @@ def test_findings_in_the_content_are_checked(content_copy):
             },
             {
                 **base,
+                "question": "crash-reporting",
+                "checked_on": "2026-11-20",
+                "searched": "x",
+                "checked_rules": ["eu-obd-access-2026-699"],
+            },  # in review
+            {
+                **base,
                 "value": "no",
                 "question": "csms-type-approval",
                 "checked_on": "2026-11-20",
@@ -217,6 +226,7 @@ def test_findings_in_the_content_are_checked(content_copy):
     assert "a finding needs checked_rules" in problems
     assert "a finding needs checked_on" in problems
     assert "unknown rule 'no-such-rule' in checked_rules" in problems
+    assert "none of the rules it read is published" in problems
     assert "a finding (value none) rests on no requirement" in problems
     assert "belong to a finding (value none) only" in problems
 

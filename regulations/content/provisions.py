@@ -155,9 +155,8 @@ def check_provisions(provisions: Provisions, rules: list[Rule], topics: set[str]
                 problems.add(where, f"{ref.rule} is a rule of {rule.jurisdiction}, not of {answer.jurisdiction}")
             if answer.state == "published" and rule.state != "published":
                 problems.add(where, f"published, but it rests on {ref.rule}, which is still in review")
-        for slug in answer.checked_rules:
-            rule = by_slug.get(slug)
-            if rule is None:
-                problems.add(where, f"unknown rule {slug!r} in checked_rules")
-            elif answer.state == "published" and rule.state != "published":
-                problems.add(where, f"published, but the rule it read, {slug}, is still in review")
+        read = [by_slug.get(slug) for slug in answer.checked_rules]
+        for slug in [slug for slug, rule in zip(answer.checked_rules, read, strict=True) if rule is None]:
+            problems.add(where, f"unknown rule {slug!r} in checked_rules")
+        if answer.checked_rules and answer.state == "published" and not any(r and r.state == "published" for r in read):
+            problems.add(where, "published, but none of the rules it read is published")

@@ -1,7 +1,7 @@
 """Answers move through the same curation states as rules: draft → in review → published, and back to draft.
 
 Only reviewers publish or unpublish; an answer is published only when it rests on
-requirements of published rules (a finding, when every rule it read is published). Each
+requirements of published rules (a finding, when a rule it read is published: the page links only those). Each
 move is a saved revision with who made it and why (``history``), so the answer's history
 reads as a rule's does.
 """
@@ -28,8 +28,7 @@ def publication_problems(answer: Answer) -> list[str]:
         read = list(answer.checked_rules.all())
         if not read:
             return ["it names no rule that was read"]
-        held = sorted({str(rule) for rule in read if not rule.is_published})
-        return [f"the rules read include {', '.join(held)}, not published yet"] if held else []
+        return [] if any(rule.is_published for rule in read) else ["none of the rules it read is published yet"]
     cited = list(answer.rests_on.select_related("rule"))
     if not cited:
         return ["it rests on no requirement"]
