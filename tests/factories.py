@@ -270,3 +270,12 @@ class ProgrammeMarketFactory(factory.django.DjangoModelFactory):
     jurisdiction = factory.SubFactory(JurisdictionFactory)
     type_approval_on = dt.date(2027, 7, 1)
     first_registration_on = dt.date(2027, 9, 1)
+
+
+class ProgrammeAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ProgrammeAssessment
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    requirement = factory.SubFactory(RequirementFactory)
+    status = m.AssessmentStatus.GAP

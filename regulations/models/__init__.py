@@ -11,7 +11,7 @@ from .jurisdictions import (
 )
 from .mappings import EffectiveStatus, MappingRelationship, PublicEffectiveStatus, RequirementMapping
 from .milestones import Milestone, MilestoneKind, VehicleSituation
-from .programmes import FirmMembership, FirmRole, Programme, ProgrammeMarket, VehicleCategory
+from .programmes import FirmMembership, FirmRole, Programme, ProgrammeAssessment, ProgrammeMarket, VehicleCategory
 from .provisions import Answer, AnswerValue, Question, QuestionGroup
 from .readiness import (
     Assessment,
@@ -71,6 +71,7 @@ __all__ = [
     "MilestoneKind",
     "PendingImport",
     "Programme",
+    "ProgrammeAssessment",
     "ProgrammeMarket",
     "PublicEffectiveStatus",
     "PublicRecord",

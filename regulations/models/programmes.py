@@ -12,7 +12,8 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from .jurisdictions import Jurisdiction
-from .readiness import Company
+from .readiness import AssessmentRecord, Company
+from .rules import Requirement
 
 SEE_EVERY_FIRM = "regulations.see_every_firm"
 
@@ -137,3 +138,35 @@ class ProgrammeMarket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme.name} in {self.jurisdiction.name}"
+
+
+class ProgrammeAssessmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(programme__company__in=firms_of(user))
+
+
+class ProgrammeAssessment(AssessmentRecord):
+    """A programme's own assessment of a requirement, overriding the firm-wide one for that programme.
+
+    Always internal: a separate table from ``Assessment``, so no public page, export, view
+    or API door that reads firm-wide assessments can ever show one.
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="assessments")
+    requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="programme_assessments")
+
+    history = HistoricalRecords()
+    objects = ProgrammeAssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["programme", "requirement"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "requirement"],
+                name="programme_assessment_once",
+                violation_error_message="This programme already has an assessment of this requirement.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme.name} / {self.requirement}: {self.get_status_display()}"

@@ -161,11 +161,10 @@ class AssessmentManager(models.Manager.from_queryset(AssessmentQuerySet)):
         return self.get(company__slug=company, requirement__rule__slug=rule, requirement__key=key)
 
 
-class Assessment(models.Model):
-    """A firm's readiness against one requirement."""
+class AssessmentRecord(models.Model):
+    """What an assessment of a requirement records, firm-wide (``Assessment``) or for one programme
+    (``ProgrammeAssessment``)."""
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="assessments")
-    requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="assessments")
     status = models.CharField(max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.UNKNOWN)
     evidence = models.TextField(blank=True)
     evidence_url = models.URLField(max_length=1000, blank=True)
@@ -173,15 +172,35 @@ class Assessment(models.Model):
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who in the firm answers for closing it.",
+    )
+    due_on = models.DateField(null=True, blank=True, help_text="When it should be met.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    revision = models.PositiveIntegerField(default=1, help_text="Counts saves; a stale form is refused.")
+
+    class Meta:
+        abstract = True
+
+
+class Assessment(AssessmentRecord):
+    """A firm's readiness against one requirement, for the firm as a whole (every programme, unless one overrides
+    it with its own ``ProgrammeAssessment``)."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="assessments")
+    requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="assessments")
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL)
     is_sample = models.BooleanField(
         "illustrative sample",
         default=False,
         help_text="Demo data, not a statement about the real firm; labelled wherever it shows.",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    revision = models.PositiveIntegerField(default=1, help_text="Counts saves; a stale form is refused.")
 
     history = HistoricalRecords()
     objects = AssessmentManager()
