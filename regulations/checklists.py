@@ -587,5 +587,10 @@ def make_row(
     if query.include_internal:
         unchecked = "" if requirement.reference_checked else "Clause reference not yet checked. "
         row["internal_note"] = (unchecked + requirement.internal_note).strip()
-    identity = {"rule_slug": rule.slug, "requirement_key": requirement.key, "topic_slugs": [t.slug for t in topics]}
+    identity = {
+        "rule_slug": rule.slug,
+        "requirement_key": requirement.key,
+        "requirement_id": requirement.pk,
+        "topic_slugs": [t.slug for t in topics],
+    }
     return {"status": "", **row, "owner": "", "notes": "", **identity}

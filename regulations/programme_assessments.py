@@ -105,4 +105,3 @@ def record_assessment(
     except IntegrityError as error:  # another editor created the programme's row first
         raise StaleAssessment(None) from error
     return row
-

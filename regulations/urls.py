@@ -13,6 +13,7 @@ from .views import (
     provisions,
     rules,
     tables,
+    workspace,
 )
 
 app_name = "regulations"
@@ -48,4 +49,15 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("open-data/", open_data.open_data, name="open-data"),
     path("open-data/<str:name>", open_data.open_data_file, name="open-data-file"),
+    path("workspace/", workspace.workspace_home, name="workspace"),
+    path(
+        "workspace/<bounded_slug:company>/<bounded_slug:slug>/",
+        workspace.programme_grid,
+        name="workspace-programme",
+    ),
+    path(
+        "workspace/<bounded_slug:company>/<bounded_slug:slug>/requirements/<int:requirement_id>/",
+        workspace.record_row,
+        name="workspace-row",
+    ),
 ]

@@ -1,0 +1,136 @@
+"""A programme's checklist as an analyst's grid: its requirements across its markets, with where it stands on each.
+
+The rows come from the one checklist builder, asked once per target market on that market's
+planned type-approval day (``regulations.programmes``); a requirement that applies in several
+markets is one row naming them all. Each row carries the programme's standing on it
+(``regulations.programme_assessments``). The filters that need the standing (status, owner,
+overdue) are applied after it is read; market and topic narrow the checklist queries
+themselves. The same rows serve the page and the spreadsheet export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from .checklists import build_checklist
+from .models import AssessmentStatus, Programme, ProgrammeMarket, Topic
+from .programme_assessments import Standing, standings
+from .programmes import checklist_queries
+
+PAGE_SIZE = 50
+MINE = "me"
+
+
+@dataclass
+class GridRow:
+    """One requirement of the programme's checklist, in every target market it applies in."""
+
+    requirement_id: int
+    rule: str
+    rule_slug: str
+    reference: str
+    requirement_key: str
+    obligation: str
+    topics: str
+    markets: list[dict] = field(default_factory=list)  # {code, applies_from, bites} per market
+    standing: Standing | None = None
+    is_overdue: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.rule} {self.reference or self.requirement_key}"
+
+    def overdue(self, today: dt.date) -> bool:
+        record = self.standing.record if self.standing else None
+        return bool(record and record.due_on and record.due_on < today and self.standing.status != AssessmentStatus.MET)
+
+
+class GridFilter(forms.Form):
+    """The grid's filters; a wrong value is a 400 with the message beside the field."""
+
+    market = forms.ModelChoiceField(
+        queryset=ProgrammeMarket.objects.none(),
+        required=False,
+        to_field_name="jurisdiction__code",
+        error_messages={"invalid_choice": "Not one of this programme's markets."},
+    )
+    topic = forms.ModelChoiceField(
+        queryset=Topic.objects.all(),
+        required=False,
+        to_field_name="slug",
+        error_messages={"invalid_choice": "Unknown topic: choose one from the list."},
+    )
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *AssessmentStatus.choices],
+        required=False,
+        error_messages={"invalid_choice": "Unknown status %(value)s: choose one from the list."},
+    )
+    owner = forms.CharField(required=False, max_length=150)
+    overdue = forms.BooleanField(required=False, label="Overdue only")
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
+
+    def __init__(self, programme: Programme, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.fields["market"].queryset = programme.markets.select_related("jurisdiction")
+        self.members = list(
+            get_user_model().objects.filter(firm_memberships__company=programme.company).order_by("username")
+        )  # read once: every row's owner list shows them
+        self.fields["owner"].widget = forms.Select(
+            choices=[("", "Anyone"), (MINE, "Me"), *((u.username, u.get_username()) for u in self.members)]
+        )
+
+    def clean_owner(self):
+        owner = self.cleaned_data["owner"]
+        if owner and owner != MINE and owner not in {u.username for u in self.members}:
+            raise forms.ValidationError(f"{owner} does not belong to {self.programme.company}.")
+        return owner
+
+
+def grid_rows(programme: Programme, filters: dict, user, today: dt.date) -> list[GridRow]:
+    """The programme's rows, merged across its markets, with their standings, filtered."""
+    queries = checklist_queries(programme, today)
+    market = filters.get("market")
+    if market is not None:
+        queries = [q for q in queries if q.applies_in[0].pk == market.jurisdiction_id]
+    rows: dict[int, GridRow] = {}
+    for query in queries:
+        if filters.get("topic") is not None:
+            query.topics = [filters["topic"]]
+        for row in build_checklist(query).rows:
+            found = rows.setdefault(
+                row["requirement_id"],
+                GridRow(
+                    requirement_id=row["requirement_id"],
+                    rule=row["rule"],
+                    rule_slug=row["rule_slug"],
+                    reference=row["reference"],
+                    requirement_key=row["requirement_key"],
+                    obligation=row["obligation"],
+                    topics=row["topics"],
+                ),
+            )
+            found.markets.append(
+                {"code": row["applies_in"], "applies_from": row["applies_from"], "bites": row["bites"]}
+            )
+    found_standings = standings(programme, rows)
+    for pk, row in rows.items():
+        row.standing = found_standings[pk]
+        row.is_overdue = row.overdue(today)
+    return [row for row in rows.values() if kept(row, filters, user, today)]
+
+
+def kept(row: GridRow, filters: dict, user, today: dt.date) -> bool:
+    status, owner = filters.get("status"), filters.get("owner")
+    if status and row.standing.status != status:
+        return False
+    if owner:
+        record = row.standing.record
+        name = record.owner.get_username() if record and record.owner else None
+        if name != (user.get_username() if owner == MINE else owner):
+            return False
+    return not (filters.get("overdue") and not row.is_overdue)

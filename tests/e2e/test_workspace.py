@@ -1,0 +1,82 @@
+"""The workspace grid in the browser (issue 17, step 3): edit a row in place with htmx, see a stale edit refused,
+and do the same without JavaScript."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import axe_violations, manage
+
+PROGRAMME = """
+import datetime as dt
+from regulations import models as m
+company = m.Company.objects.get(slug="example-motors")
+programme, _ = m.Programme.objects.get_or_create(
+    company=company, slug="{slug}",
+    defaults=dict(name="{name}", vehicle_category="M1", sae_level=3),
+)
+m.ProgrammeMarket.objects.get_or_create(
+    programme=programme, jurisdiction=m.Jurisdiction.objects.get(code="DE"),
+    defaults=dict(type_approval_on=dt.date(2027, 7, 1)),
+)
+"""
+
+SAVED_ELSEWHERE = """
+from regulations import models as m
+row = m.ProgrammeAssessment.objects.get(programme__slug="{slug}", requirement_id={requirement})
+row.status, row.revision = "met", row.revision + 1
+row.save()
+"""
+
+
+@pytest.fixture
+def programme_url(server_env, live_url, request):
+    slug = f"e2e-{request.node.name[:40].replace('_', '-')}"
+    manage(server_env, "shell", "-c", PROGRAMME.format(slug=slug, name="Model E2E for Germany"))
+    return slug, f"{live_url}/workspace/example-motors/{slug}/"
+
+
+def test_a_status_changes_in_place_and_a_stale_change_is_refused(admin_page, live_url, programme_url, server_env):
+    slug, url = programme_url
+    page = admin_page
+    page.goto(f"{live_url}/workspace/")
+    page.get_by_role("link", name="Model E2E for Germany").first.click()
+    expect(page).to_have_url(url)
+    expect(page.locator("#grid-count")).to_contain_text("requirements")
+    assert axe_violations(page) == []
+
+    row = page.locator("tr[data-requirement]").first
+    requirement = row.get_attribute("data-requirement")
+    status = row.get_by_label(re.compile("^Status of"))
+    status.select_option("gap")
+    expect(row.get_by_role("status")).to_have_text("Saved.")
+    expect(row.locator("[data-basis]")).to_have_text("this programme's own")
+
+    page.reload()
+    row = page.locator(f'tr[data-requirement="{requirement}"]')
+    expect(row.get_by_label(re.compile("^Status of"))).to_have_value("gap")
+
+    manage(server_env, "shell", "-c", SAVED_ELSEWHERE.format(slug=slug, requirement=requirement))
+    row.get_by_label(re.compile("^Status of")).select_option("partly_met")
+    expect(row.get_by_role("alert")).to_contain_text("changed it meanwhile (now met, revision 2)")
+    expect(row.get_by_label(re.compile("^Status of"))).to_have_value("met")  # the other person's value, shown
+
+
+def test_without_javascript_the_same_form_saves_and_returns_to_the_grid(browser, admin_login, live_url, programme_url):
+    _, url = programme_url
+    context = browser.new_context(java_script_enabled=False, locale="en-GB")
+    page = context.new_page()
+    username, password = admin_login
+    page.goto(f"{live_url}/admin/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+    page.goto(url + "?status=unknown")
+    row = page.locator("tr[data-requirement]").first
+    row.get_by_label(re.compile("^Status of")).select_option("partly_met")
+    row.get_by_role("button", name="Save").click()
+    expect(page).to_have_url(url + "?status=unknown")  # back with its filters
+    expect(page.get_by_role("status").first).to_contain_text("Saved: ")
+    context.close()
