@@ -56,6 +56,17 @@ urlpatterns = [
         name="workspace-programme",
     ),
     path(
+        "workspace/<bounded_slug:company>/<bounded_slug:slug>/export.xlsx",
+        workspace.export_programme,
+        name="workspace-export",
+    ),
+    path(
+        "workspace/<bounded_slug:company>/<bounded_slug:slug>/upload/",
+        workspace.upload_programme,
+        name="workspace-upload",
+    ),
+    path("workspace/<bounded_slug:company>/<bounded_slug:slug>/apply/", workspace.apply_upload, name="workspace-apply"),
+    path(
         "workspace/<bounded_slug:company>/<bounded_slug:slug>/requirements/<int:requirement_id>/",
         workspace.record_row,
         name="workspace-row",

@@ -91,6 +91,21 @@ class GridFilter(forms.Form):
         return owner
 
 
+@dataclass
+class Grid:
+    rows: list[GridRow]  # those the filters keep
+    tally: list[tuple[str, str, int]]  # (status, label, count) over the market and topic asked, whatever the rest
+
+
+def programme_grid(programme: Programme, filters: dict, user, today: dt.date) -> Grid:
+    every = grid_rows(programme, {**filters, "status": None, "owner": None, "overdue": False}, user, today)
+    counts = dict.fromkeys(AssessmentStatus.values, 0)
+    for row in every:
+        counts[row.standing.status] += 1
+    tally = [(status, label, counts[status]) for status, label in AssessmentStatus.choices]
+    return Grid([row for row in every if kept(row, filters, user, today)], tally)
+
+
 def grid_rows(programme: Programme, filters: dict, user, today: dt.date) -> list[GridRow]:
     """The programme's rows, merged across its markets, with their standings, filtered."""
     queries = checklist_queries(programme, today)

@@ -3,6 +3,7 @@ and do the same without JavaScript."""
 
 import re
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -80,3 +81,37 @@ def test_without_javascript_the_same_form_saves_and_returns_to_the_grid(browser,
     expect(page).to_have_url(url + "?status=unknown")  # back with its filters
     expect(page.get_by_role("status").first).to_contain_text("Saved: ")
     context.close()
+
+
+def test_the_spreadsheet_round_trip_with_a_conflict(admin_page, live_url, programme_url, tmp_path):
+    """Export, edit with openpyxl, change a row on the site meanwhile, upload, choose, apply, see the figures move."""
+    _, url = programme_url
+    page = admin_page
+    page.goto(url)
+    first, second = (page.locator("tr[data-requirement]").nth(n) for n in (0, 1))
+    first_id = first.locator("a").first.inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download these rows (XLSX)").click()
+    path = tmp_path / "checklist.xlsx"
+    download.value.save_as(path)
+
+    second.get_by_label(re.compile("^Status of")).select_option("gap")  # changed on the site after the export
+    expect(second.get_by_role("status")).to_have_text("Saved.")
+
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Checklist"]
+    sheet["F2"], sheet["F3"] = "Met", "Partly met"  # the first row, and the second (a conflict)
+    workbook.save(path)
+    met_before = int(page.locator('#tally [data-status="met"] strong').inner_text())
+
+    page.get_by_role("link", name="Upload a filled-in file").click()
+    page.set_input_files("#id_file", str(path))
+    page.get_by_role("button", name="Preview the changes").click()
+    expect(page.locator("#preview-summary")).to_contain_text("1 change, 1 conflict")
+    expect(page.locator("[data-change]")).to_contain_text(first_id.split(" ")[0])
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Apply").click()
+
+    expect(page).to_have_url(url)
+    expect(page.get_by_role("status").first).to_contain_text("Applied 1 change; kept the site's values for 1 conflict")
+    expect(page.locator('#tally [data-status="met"] strong')).to_have_text(str(met_before + 1))
