@@ -297,3 +297,14 @@ LOGGING = {
     # WeasyPrint logs each step of each PDF at INFO ("Step 5 - Creating layout - Page 28").
     "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
+
+# E-mail for the daily digests (manage.py send_digests): SMTP settings from the environment;
+# SITE_URL makes the digest's links absolute (an e-mail has no request to take the host from).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, "port")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "digests@localhost")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

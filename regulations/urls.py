@@ -13,7 +13,9 @@ from .views import (
     provisions,
     rules,
     tables,
+    watches,
     workspace,
+    workspace_sheet,
 )
 
 app_name = "regulations"
@@ -50,6 +52,13 @@ urlpatterns = [
     path("open-data/", open_data.open_data, name="open-data"),
     path("open-data/<str:name>", open_data.open_data_file, name="open-data-file"),
     path("workspace/", workspace.workspace_home, name="workspace"),
+    path("workspace/watches/", watches.add_watch, name="workspace-watch"),
+    path("workspace/watches/<int:pk>/delete/", watches.remove_watch, name="workspace-unwatch"),
+    path(
+        "workspace/<bounded_slug:company>/<bounded_slug:slug>/reviewed/",
+        workspace.mark_reviewed,
+        name="workspace-reviewed",
+    ),
     path(
         "workspace/<bounded_slug:company>/<bounded_slug:slug>/",
         workspace.programme_grid,
@@ -57,15 +66,19 @@ urlpatterns = [
     ),
     path(
         "workspace/<bounded_slug:company>/<bounded_slug:slug>/export.xlsx",
-        workspace.export_programme,
+        workspace_sheet.export_programme,
         name="workspace-export",
     ),
     path(
         "workspace/<bounded_slug:company>/<bounded_slug:slug>/upload/",
-        workspace.upload_programme,
+        workspace_sheet.upload_programme,
         name="workspace-upload",
     ),
-    path("workspace/<bounded_slug:company>/<bounded_slug:slug>/apply/", workspace.apply_upload, name="workspace-apply"),
+    path(
+        "workspace/<bounded_slug:company>/<bounded_slug:slug>/apply/",
+        workspace_sheet.apply_upload,
+        name="workspace-apply",
+    ),
     path(
         "workspace/<bounded_slug:company>/<bounded_slug:slug>/requirements/<int:requirement_id>/",
         workspace.record_row,

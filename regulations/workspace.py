@@ -39,6 +39,7 @@ class GridRow:
     markets: list[dict] = field(default_factory=list)  # {code, applies_from, bites} per market
     standing: Standing | None = None
     is_overdue: bool = False
+    changed: bool = False  # its rule changed since the user last reviewed the programme
 
     @property
     def label(self) -> str:

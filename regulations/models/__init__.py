@@ -39,6 +39,7 @@ from .rules import (
     legal_status_expression,
 )
 from .treaties import RegulationApplication
+from .watches import DigestState, ProgrammeReview, Watch
 from .workflow import ChangeEvent, ChangeKind, RuleTransition
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "ContentVersion",
     "Coverage",
     "CurationState",
+    "DigestState",
     "Domain",
     "EffectiveStatus",
     "FirmMembership",
@@ -73,6 +75,7 @@ __all__ = [
     "Programme",
     "ProgrammeAssessment",
     "ProgrammeMarket",
+    "ProgrammeReview",
     "PublicEffectiveStatus",
     "PublicRecord",
     "Question",
@@ -93,5 +96,6 @@ __all__ = [
     "VehicleCategory",
     "VehicleSituation",
     "Visibility",
+    "Watch",
     "legal_status_expression",
 ]

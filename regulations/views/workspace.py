@@ -9,28 +9,33 @@ the grid, filters kept, with a message.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import F
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from regulations.models import AssessmentStatus, Programme, ProgrammeAssessment, Requirement
+from regulations.digests import changed_rules
+from regulations.models import (
+    AssessmentStatus,
+    Programme,
+    ProgrammeAssessment,
+    ProgrammeReview,
+    Requirement,
+    Rule,
+)
 from regulations.models.programmes import firms_of
 from regulations.programme_assessments import StaleAssessment, Standing, may_edit, record_assessment, standings
-from regulations.workspace import PAGE_SIZE, GridFilter, grid_rows
+from regulations.workspace import PAGE_SIZE, GridFilter
 from regulations.workspace import programme_grid as programme_grid_rows
-from regulations.workspace_sheet import MAX_BYTES, BadSheet, read_workbook, write_workbook
+
+from .watches import WatchForm
 
 OPEN_ITEMS = 50
 
@@ -69,6 +74,8 @@ def workspace_home(request):
     )
     context = {
         "programmes": programmes,
+        "watches": request.user.watches.select_related("jurisdiction", "topic", "programme"),
+        "watch_form": WatchForm(request.user),
         "open_items": open_items[:OPEN_ITEMS],
         "open_count": open_items.count(),
         "today": timezone.localdate(),
@@ -87,6 +94,13 @@ def programme_grid(request, company: str, slug: str):
         return render(request, "regulations/workspace/grid.html", context, status=400)
     grid = programme_grid_rows(programme, form.cleaned_data, request.user, today)
     page = Paginator(grid.rows, PAGE_SIZE).get_page(form.cleaned_data["page"])
+    review = ProgrammeReview.objects.filter(user=request.user, programme=programme).first()
+    if review is not None:
+        by_slug = dict(Rule.objects.filter(slug__in={row.rule_slug for row in page}).values_list("slug", "pk"))
+        changed = changed_rules(set(by_slug.values()), review.reviewed_at)
+        for row in page:
+            row.changed = by_slug.get(row.rule_slug) in changed
+        context["reviewed_at"] = review.reviewed_at
     forms_by_row = [(row, row_form(programme, row.requirement_id, row.standing)) for row in page]
     context |= {"page": page, "total": len(grid.rows), "tally": grid.tally, "rows": forms_by_row}
     return render(request, "regulations/workspace/grid.html", context | {"next": request.get_full_path()})
@@ -155,97 +169,13 @@ def saved_or_problem(user, programme: Programme, requirement: Requirement, form:
     return None, 200
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@login_required
-def export_programme(request, company: str, slug: str):
-    """The grid's rows (the same filters) as a workbook to fill in and upload again."""
-    programme = programme_of(request, company, slug)
-    form = GridFilter(programme, request.GET)
-    if not form.is_valid():
-        context = {"programme": programme, "form": form, "today": timezone.localdate(), "editable": False}
-        return render(request, "regulations/workspace/grid.html", context, status=400)
-    rows = grid_rows(programme, form.cleaned_data, request.user, timezone.localdate())
-    data = write_workbook(programme, rows, [member.get_username() for member in form.members])
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{company}-{slug}-checklist.xlsx"'
-    return response
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(label="Filled-in checklist (XLSX)")
-
-
-def upload_key(programme: Programme) -> str:
-    return f"workspace-upload-{programme.pk}"
-
-
-@login_required
-def upload_programme(request, company: str, slug: str):
-    """Read a filled-in export and show what applying it would change; nothing is saved yet."""
-    programme = programme_of(request, company, slug)
-    if not may_edit(request.user, programme):
-        raise PermissionDenied("You may not edit this firm's assessments.")
-    form = UploadForm(request.POST or None, request.FILES or None)
-    context = {"programme": programme, "form": form, "max_mb": MAX_BYTES // 1024 // 1024}
-    if request.method != "POST":
-        return render(request, "regulations/workspace/upload.html", context)
-    if not form.is_valid():
-        return render(request, "regulations/workspace/upload.html", context, status=400)
-    upload = form.cleaned_data["file"]
-    try:
-        if upload.size > MAX_BYTES:  # refused before a byte is read
-            raise BadSheet(f"The file is {upload.size / 1024 / 1024:.0f} MB; at most {context['max_mb']} MB.")
-        members = {member.get_username() for member in members_of(programme)}
-        rows = grid_rows(programme, {}, request.user, timezone.localdate())
-        result = read_workbook(upload.read(), programme, rows, members)
-    except BadSheet as refusal:
-        return render(request, "regulations/workspace/upload.html", context | {"refusal": str(refusal)}, status=400)
-    request.session[upload_key(programme)] = [change.as_dict() for change in result.changes + result.conflicts]
-    return render(request, "regulations/workspace/preview.html", context | {"result": result})
-
-
 @login_required
 @require_POST
-def apply_upload(request, company: str, slug: str):
-    """Apply the previewed changes, and the conflicts the user chose the file's values for, in one transaction."""
+def mark_reviewed(request, company: str, slug: str):
+    """Everything changed so far counts as seen by this user for this programme."""
     programme = programme_of(request, company, slug)
-    pending = request.session.get(upload_key(programme))
-    grid = redirect("regulations:workspace-programme", company=company, slug=slug)
-    if pending is None:
-        messages.error(request, "Nothing to apply: upload the file again.")
-        return grid
-    taken = set(request.POST.getlist("take"))
-    chosen = [change for change in pending if not change["conflict"] or change["id"] in taken]
-    users = {member.get_username(): member for member in members_of(programme)}
-    try:
-        with transaction.atomic():
-            for change in chosen:
-                values = change["file"]
-                record_assessment(
-                    programme=programme,
-                    requirement=Requirement.objects.get(pk=change["requirement_id"]),
-                    user=request.user,
-                    seen_revision=change["revision"],
-                    status=values["status"],
-                    owner=users.get(values["owner"]),
-                    due_on=dt.date.fromisoformat(values["due_on"]) if values["due_on"] else None,
-                    evidence=values["evidence"],
-                )
-    except StaleAssessment:
-        messages.error(
-            request, "Nothing was applied: a row changed on the site after the preview. Upload the file again."
-        )
-        return redirect("regulations:workspace-upload", company=company, slug=slug)
-    del request.session[upload_key(programme)]
-    conflicts = {change["id"] for change in pending if change["conflict"]}
-    kept = len(conflicts - taken)
-    messages.success(
-        request, f"Applied {plural(len(chosen), 'change')}; kept the site's values for {plural(kept, 'conflict')}."
+    ProgrammeReview.objects.update_or_create(
+        user=request.user, programme=programme, defaults={"reviewed_at": timezone.now()}
     )
-    return grid
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    messages.success(request, "Marked as reviewed: rows will say when their rule changes again.")
+    return redirect("regulations:workspace-programme", company=company, slug=slug)
