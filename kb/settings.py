@@ -308,3 +308,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "digests@localhost")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Firms' evidence files (issue 17): kept in Django's storage under MEDIA_ROOT, served only to the
+# firm's members through the workspace (never as public static files), within these limits.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "/media/"
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 10, "megabytes") * 1024 * 1024
+EVIDENCE_TYPES = {"pdf", "png", "jpg", "jpeg", "xlsx", "docx", "txt"}

@@ -5,6 +5,7 @@ from .views import (
     changes,
     checklist,
     companies,
+    evidence,
     health,
     home,
     jurisdictions,
@@ -53,6 +54,8 @@ urlpatterns = [
     path("open-data/<str:name>", open_data.open_data_file, name="open-data-file"),
     path("workspace/", workspace.workspace_home, name="workspace"),
     path("workspace/watches/", watches.add_watch, name="workspace-watch"),
+    path("workspace/evidence/<int:pk>/file", evidence.evidence_file, name="workspace-evidence-file"),
+    path("workspace/<bounded_slug:company>/evidence/expiring/", evidence.expiring_evidence, name="workspace-expiring"),
     path("workspace/watches/<int:pk>/delete/", watches.remove_watch, name="workspace-unwatch"),
     path(
         "workspace/<bounded_slug:company>/<bounded_slug:slug>/reviewed/",
@@ -78,6 +81,11 @@ urlpatterns = [
         "workspace/<bounded_slug:company>/<bounded_slug:slug>/apply/",
         workspace_sheet.apply_upload,
         name="workspace-apply",
+    ),
+    path(
+        "workspace/<bounded_slug:company>/<bounded_slug:slug>/requirements/<int:requirement_id>/evidence/",
+        evidence.requirement_evidence,
+        name="workspace-evidence",
     ),
     path(
         "workspace/<bounded_slug:company>/<bounded_slug:slug>/requirements/<int:requirement_id>/",

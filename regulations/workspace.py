@@ -17,12 +17,14 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from .checklists import build_checklist
+from .evidence import NEEDS_RENEWAL, all_expired, expiry_by_requirement
 from .models import AssessmentStatus, Programme, ProgrammeMarket, Topic
 from .programme_assessments import Standing, standings
 from .programmes import checklist_queries
 
 PAGE_SIZE = 50
 MINE = "me"
+STATUSES = [*AssessmentStatus.choices, (NEEDS_RENEWAL, "Needs renewal")]  # what a row can show
 
 
 @dataclass
@@ -40,6 +42,13 @@ class GridRow:
     standing: Standing | None = None
     is_overdue: bool = False
     changed: bool = False  # its rule changed since the user last reviewed the programme
+    evidence: int = 0  # pieces of evidence serving the programme
+    needs_renewal: bool = False  # assessed met, but every piece of its evidence has expired
+
+    @property
+    def status(self) -> str:
+        """The status shown: "needs renewal" instead of "met" when all its evidence has expired."""
+        return NEEDS_RENEWAL if self.needs_renewal else self.standing.status
 
     @property
     def label(self) -> str:
@@ -66,7 +75,7 @@ class GridFilter(forms.Form):
         error_messages={"invalid_choice": "Unknown topic: choose one from the list."},
     )
     status = forms.ChoiceField(
-        choices=[("", "Any status"), *AssessmentStatus.choices],
+        choices=[("", "Any status"), *STATUSES],
         required=False,
         error_messages={"invalid_choice": "Unknown status %(value)s: choose one from the list."},
     )
@@ -100,10 +109,10 @@ class Grid:
 
 def programme_grid(programme: Programme, filters: dict, user, today: dt.date) -> Grid:
     every = grid_rows(programme, {**filters, "status": None, "owner": None, "overdue": False}, user, today)
-    counts = dict.fromkeys(AssessmentStatus.values, 0)
+    counts = dict.fromkeys([*AssessmentStatus.values, NEEDS_RENEWAL], 0)
     for row in every:
-        counts[row.standing.status] += 1
-    tally = [(status, label, counts[status]) for status, label in AssessmentStatus.choices]
+        counts[row.status] += 1
+    tally = [(status, label, counts[status]) for status, label in STATUSES]
     return Grid([row for row in every if kept(row, filters, user, today)], tally)
 
 
@@ -133,16 +142,18 @@ def grid_rows(programme: Programme, filters: dict, user, today: dt.date) -> list
             found.markets.append(
                 {"code": row["applies_in"], "applies_from": row["applies_from"], "bites": row["bites"]}
             )
-    found_standings = standings(programme, rows)
+    found_standings, expiries = standings(programme, rows), expiry_by_requirement(programme, rows)
     for pk, row in rows.items():
         row.standing = found_standings[pk]
         row.is_overdue = row.overdue(today)
+        row.evidence = len(expiries.get(pk, []))
+        row.needs_renewal = row.standing.status == AssessmentStatus.MET and all_expired(expiries.get(pk, []), today)
     return [row for row in rows.values() if kept(row, filters, user, today)]
 
 
 def kept(row: GridRow, filters: dict, user, today: dt.date) -> bool:
     status, owner = filters.get("status"), filters.get("owner")
-    if status and row.standing.status != status:
+    if status and row.status != status:
         return False
     if owner:
         record = row.standing.record

@@ -11,7 +11,15 @@ from .jurisdictions import (
 )
 from .mappings import EffectiveStatus, MappingRelationship, PublicEffectiveStatus, RequirementMapping
 from .milestones import Milestone, MilestoneKind, VehicleSituation
-from .programmes import FirmMembership, FirmRole, Programme, ProgrammeAssessment, ProgrammeMarket, VehicleCategory
+from .programmes import (
+    EvidenceItem,
+    FirmMembership,
+    FirmRole,
+    Programme,
+    ProgrammeAssessment,
+    ProgrammeMarket,
+    VehicleCategory,
+)
 from .provisions import Answer, AnswerValue, Question, QuestionGroup
 from .readiness import (
     Assessment,
@@ -58,6 +66,7 @@ __all__ = [
     "DigestState",
     "Domain",
     "EffectiveStatus",
+    "EvidenceItem",
     "FirmMembership",
     "FirmRole",
     "Instrument",

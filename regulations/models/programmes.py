@@ -170,3 +170,62 @@ class ProgrammeAssessment(AssessmentRecord):
 
     def __str__(self) -> str:
         return f"{self.programme.name} / {self.requirement}: {self.get_status_display()}"
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(company__in=firms_of(user))
+
+
+def evidence_path(item, filename: str) -> str:
+    return f"evidence/{item.company_id}/{filename}"
+
+
+class EvidenceItem(models.Model):
+    """A document or link showing a firm meets requirements, valid from one day to another.
+
+    A requirement assessed "met" whose every piece of evidence has expired reads "needs
+    renewal" (worked out when shown, never stored). Internal: only the firm's members see it.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="evidence_items")
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="evidence_items",
+        help_text="Empty: it serves every programme of the firm.",
+    )
+    requirements = models.ManyToManyField(Requirement, related_name="evidence_items")
+    title = models.CharField(max_length=200)
+    url = models.URLField("link", max_length=1000, blank=True)
+    file = models.FileField(upload_to=evidence_path, blank=True)
+    effective_on = models.DateField()
+    expires_on = models.DateField(null=True, blank=True, help_text="Empty: it does not expire.")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[requirements])
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["expires_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(url="") | ~Q(file=""),
+                name="evidence_link_or_file",
+                violation_error_message="Give a link or upload a file.",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("effective_on")),
+                name="evidence_expires_after_it_starts",
+                violation_error_message="It cannot expire before it takes effect.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def expired_on(self, day) -> bool:
+        return self.expires_on is not None and self.expires_on < day
