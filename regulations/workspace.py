@@ -1,8 +1,9 @@
 """A programme's checklist as an analyst's grid: its requirements across its markets, with where it stands on each.
 
 The rows come from the one checklist builder, asked once per target market on that market's
-planned type-approval day (``regulations.programmes``); a requirement that applies in several
-markets is one row naming them all. Each row carries the programme's standing on it
+planned type-approval day (``regulations.programmes``), less the rules whose vehicle categories
+leave out the programme's; a requirement that applies in several markets is one row naming
+them all. Each row carries the programme's standing on it
 (``regulations.programme_assessments``). The filters that need the standing (status, owner,
 overdue) are applied after it is read; market and topic narrow the checklist queries
 themselves. The same rows serve the page and the spreadsheet export.
@@ -18,9 +19,9 @@ from django.contrib.auth import get_user_model
 
 from .checklists import build_checklist
 from .evidence import NEEDS_RENEWAL, all_expired, expiry_by_requirement
-from .models import AssessmentStatus, Programme, ProgrammeMarket, Topic
+from .models import AssessmentStatus, Programme, ProgrammeMarket, Rule, Topic
 from .programme_assessments import Standing, standings
-from .programmes import checklist_queries
+from .programmes import checklist_queries, fits_category
 
 PAGE_SIZE = 50
 MINE = "me"
@@ -142,6 +143,12 @@ def grid_rows(programme: Programme, filters: dict, user, today: dt.date) -> list
             found.markets.append(
                 {"code": row["applies_in"], "applies_from": row["applies_from"], "bites": row["bites"]}
             )
+    categories = dict(
+        Rule.objects.filter(slug__in={r.rule_slug for r in rows.values()}).values_list("slug", "vehicle_categories")
+    )
+    rows = {
+        pk: row for pk, row in rows.items() if fits_category(categories.get(row.rule_slug), programme.vehicle_category)
+    }
     found_standings, expiries = standings(programme, rows), expiry_by_requirement(programme, rows)
     for pk, row in rows.items():
         row.standing = found_standings[pk]

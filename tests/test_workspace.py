@@ -191,3 +191,29 @@ def test_the_workspace_lists_my_programmes_and_my_open_items_overdue_first(firm)
     assert programme.name in html
     assert html.index(first.reference) < html.index(second.reference) and "overdue" in html
     assert html.count("<tr") == 3  # the header and my two items
+
+
+@pytest.mark.parametrize(
+    ("categories", "category", "fits"),
+    [
+        (None, "M1", True),
+        ("M, N, O", "N3", True),
+        ("M1, N1", "M1", True),
+        ("M1, N1", "N3", False),
+        ("M3", "M1", False),
+        ("passenger cars (M1), pick-ups (N1)", "N3", True),  # prose: a curator reads it, we do not guess
+    ],
+)
+def test_a_rule_reaches_a_programme_unless_its_category_list_leaves_it_out(categories, category, fits):
+    from regulations.programmes import fits_category
+
+    assert fits_category(categories, category) is fits
+
+
+def test_the_grid_leaves_out_rules_for_other_vehicle_categories():
+    built = build_firm(1)
+    buses_only = f.RuleFactory(jurisdiction=built["market"], vehicle_categories="M2, M3")
+    for_buses = f.RequirementFactory(rule=buses_only)
+    html = as_user(built["analyst"]).get(grid_url(built["programme"])).content.decode()  # an M1 programme
+    shown = {int(pk) for pk in re.findall(r'<tr data-requirement="(\d+)"', html)}
+    assert shown == {built["requirements"][0].pk} and for_buses.pk not in shown
