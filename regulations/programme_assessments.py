@@ -20,7 +20,7 @@ from .models import Assessment, AssessmentStatus, Programme, ProgrammeAssessment
 from .models.programmes import firms_of
 
 EDIT = "regulations.change_programmeassessment"
-EDITABLE = ("status", "evidence", "evidence_url", "owner", "due_on")
+EDITABLE = ("status", "evidence", "evidence_url", "owner", "due_on", "notes")
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def may_edit(user, programme: Programme) -> bool:
 def record_assessment(
     *, programme: Programme, requirement: Requirement, user, seen_revision: int, **changes
 ) -> ProgrammeAssessment:
-    """Save ``changes`` (status, evidence, evidence_url, owner, due_on) as ``programme``'s own assessment of
+    """Save ``changes`` (status, evidence, evidence_url, owner, due_on, notes) as ``programme``'s own assessment of
     ``requirement``, if ``user`` may and nobody saved it since the editor saw revision ``seen_revision`` (0: the
     programme had no assessment of its own yet)."""
     if not may_edit(user, programme):

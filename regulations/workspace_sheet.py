@@ -31,7 +31,7 @@ from .workspace import GridRow
 
 MAX_BYTES = 10 * 1024 * 1024
 SHEET, HIDDEN = "Checklist", "Export record"
-ID, STATUS, OWNER, DUE, EVIDENCE = "ID", "Status", "Owner", "Due date", "Evidence"
+ID, STATUS, OWNER, DUE, EVIDENCE, NOTES = "ID", "Status", "Owner", "Due date", "Evidence", "Notes"
 COLUMNS = [
     (ID, 28),
     ("Rule", 20),
@@ -42,8 +42,9 @@ COLUMNS = [
     (OWNER, 16),
     (DUE, 12),
     (EVIDENCE, 40),
+    (NOTES, 40),
 ]
-EDITABLE = {STATUS: "status", OWNER: "owner", DUE: "due_on", EVIDENCE: "evidence"}
+EDITABLE = {STATUS: "status", OWNER: "owner", DUE: "due_on", EVIDENCE: "evidence", NOTES: "notes"}
 STATUS_BY_LABEL = {label: value for value, label in AssessmentStatus.choices}
 
 
@@ -62,6 +63,7 @@ def values_of(standing) -> dict:
         "owner": record.owner.get_username() if record and record.owner else "",
         "due_on": record.due_on.isoformat() if record and record.due_on else "",
         "evidence": record.evidence if record else "",
+        "notes": getattr(record, "notes", "") if record else "",  # firm-wide assessments have none
     }
 
 
@@ -92,6 +94,7 @@ def write_workbook(programme: Programme, rows: list[GridRow], members: list[str]
                 exported["owner"],
                 due,
                 exported["evidence"],
+                exported["notes"],
             ]
         )
         hidden.append([requirement_id(row), row.standing.revision])
@@ -241,4 +244,5 @@ def cleaned(found: dict, line: int, members: set[str]) -> dict:
         "owner": owner,
         "due_on": due.isoformat() if due else "",
         "evidence": str(found[EVIDENCE] or ""),
+        "notes": str(found[NOTES] or ""),
     }

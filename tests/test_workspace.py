@@ -217,3 +217,28 @@ def test_the_grid_leaves_out_rules_for_other_vehicle_categories():
     html = as_user(built["analyst"]).get(grid_url(built["programme"])).content.decode()  # an M1 programme
     shown = {int(pk) for pk in re.findall(r'<tr data-requirement="(\d+)"', html)}
     assert shown == {built["requirements"][0].pk} and for_buses.pk not in shown
+
+
+def test_every_workspace_door_is_closed_to_another_firms_member(firm):
+    """Issue 17, item 6: pages, row saves, the export, the upload and apply, evidence and review marks."""
+    programme, requirement = firm["programme"], firm["requirements"][0]
+    outsider = f.UserFactory(username="outsider-analyst")
+    outsider.groups.add(Group.objects.get(name="Analyst"))
+    f.FirmMembershipFactory(user=outsider)  # a member of another firm
+    args = [programme.company.slug, programme.slug]
+    client = as_user(outsider)
+    for name, method in [
+        ("workspace-programme", "get"),
+        ("workspace-export", "get"),
+        ("workspace-upload", "get"),
+        ("workspace-upload", "post"),
+        ("workspace-apply", "post"),
+        ("workspace-reviewed", "post"),
+    ]:
+        assert getattr(client, method)(reverse(f"regulations:{name}", args=args)).status_code == 404, name
+    for name in ("workspace-row", "workspace-evidence"):
+        assert client.post(reverse(f"regulations:{name}", args=[*args, requirement.pk])).status_code == 404, name
+    expiring = reverse("regulations:workspace-expiring", args=[programme.company.slug])
+    assert client.get(expiring).status_code == 404
+    assert programme.name not in client.get(reverse("regulations:workspace")).content.decode()
+    assert not m.ProgrammeAssessment.objects.exists() and not m.ProgrammeReview.objects.exists()

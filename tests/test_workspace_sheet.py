@@ -82,7 +82,7 @@ def test_a_filled_in_file_is_previewed_applied_with_attribution_and_a_second_upl
     client = as_user(analyst)
     workbook = export(client, programme)
     edit(workbook, first, Status="Met", Owner=analyst.username, **{"Due date": dt.date(2027, 3, 1)})
-    edit(workbook, second, Evidence="Penetration test report 2026-11")
+    edit(workbook, second, Evidence="Penetration test report 2026-11", Notes="Ask the supplier for the 2027 one.")
     data = saved(workbook)
 
     preview = upload(client, programme, data)
@@ -95,7 +95,11 @@ def test_a_filled_in_file_is_previewed_applied_with_attribution_and_a_second_upl
     row = m.ProgrammeAssessment.objects.get(programme=programme, requirement=first)
     assert (row.status, row.owner, row.due_on, row.assessed_by) == ("met", analyst, dt.date(2027, 3, 1), analyst)
     assert row.history.first().history_user == analyst
-    assert m.ProgrammeAssessment.objects.get(requirement=second).evidence == "Penetration test report 2026-11"
+    second_row = m.ProgrammeAssessment.objects.get(requirement=second)
+    assert (second_row.evidence, second_row.notes) == (
+        "Penetration test report 2026-11",
+        "Ask the supplier for the 2027 one.",
+    )
     assert "Met: <strong>1</strong>" in client.get(url("programme", programme)).content.decode()  # the figures move
 
     again = upload(client, programme, data).content.decode()

@@ -154,6 +154,7 @@ class ProgrammeAssessment(AssessmentRecord):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="assessments")
     requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="programme_assessments")
+    notes = models.TextField(blank=True, help_text="The team's working notes on it; internal like the rest.")
 
     history = HistoricalRecords()
     objects = ProgrammeAssessmentQuerySet.as_manager()

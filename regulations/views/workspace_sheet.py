@@ -103,6 +103,7 @@ def apply_upload(request, company: str, slug: str):
                     owner=users.get(values["owner"]),
                     due_on=dt.date.fromisoformat(values["due_on"]) if values["due_on"] else None,
                     evidence=values["evidence"],
+                    notes=values["notes"],
                 )
     except StaleAssessment:
         messages.error(
