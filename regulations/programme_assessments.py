@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import Assessment, AssessmentStatus, Programme, ProgrammeAssessment, Requirement
-from .models.programmes import firms_of
+from .models.programmes import firms_of, members_of
 
 EDIT = "regulations.change_programmeassessment"
 EDITABLE = ("status", "evidence", "evidence_url", "owner", "due_on", "notes")
@@ -85,7 +85,7 @@ def record_assessment(
     if unknown:
         raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
     owner = changes.get("owner")
-    if owner is not None and not programme.company.members.filter(user=owner).exists():
+    if owner is not None and not members_of(programme.company).filter(pk=owner.pk).exists():
         raise ValidationError({"owner": f"{owner} does not belong to {programme.company}."})
     row = ProgrammeAssessment.objects.select_for_update().filter(programme=programme, requirement=requirement).first()
     if (row.revision if row else 0) != seen_revision:

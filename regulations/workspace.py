@@ -15,11 +15,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django import forms
-from django.contrib.auth import get_user_model
 
 from .checklists import build_checklist
 from .evidence import NEEDS_RENEWAL, all_expired, expiry_by_requirement
 from .models import AssessmentStatus, Programme, ProgrammeMarket, Rule, Topic
+from .models.programmes import members_of
 from .programme_assessments import Standing, standings
 from .programmes import checklist_queries, fits_category
 
@@ -88,9 +88,7 @@ class GridFilter(forms.Form):
         super().__init__(*args, **kwargs)
         self.programme = programme
         self.fields["market"].queryset = programme.markets.select_related("jurisdiction")
-        self.members = list(
-            get_user_model().objects.filter(firm_memberships__company=programme.company).order_by("username")
-        )  # read once: every row's owner list shows them
+        self.members = list(members_of(programme.company))  # read once: every row's owner list shows them
         self.fields["owner"].widget = forms.Select(
             choices=[("", "Anyone"), (MINE, "Me"), *((u.username, u.get_username()) for u in self.members)]
         )

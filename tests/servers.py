@@ -44,6 +44,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class Inbox:
+    """An aiosmtpd handler keeping the raw messages a test's SMTP server receives."""
+
+    def __init__(self):
+        self.messages: list[bytes] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope.content)
+        return "250 OK"
+
+
 def server_environment(**env: str) -> dict[str, str]:
     base = {key: value for key, value in os.environ.items() if key not in PYTEST_ENV}
     return {**base, **SERVER_ENV, **env}

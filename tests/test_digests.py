@@ -2,7 +2,6 @@
 real SMTP server the test starts (aiosmtpd), and flagged on the programme grid since the user's last review."""
 
 import datetime as dt
-import socket
 from email import message_from_bytes
 
 import pytest
@@ -16,27 +15,11 @@ from regulations.digests import changes_since, rules_of
 from regulations.services import record_new_requirements
 
 from . import factories as f
+from .servers import Inbox, free_port
 from .test_workflow import as_user
 from .test_workspace import build_firm, grid_url
 
 pytestmark = pytest.mark.django_db
-
-
-class Inbox:
-    """An aiosmtpd handler keeping what it receives."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -74,7 +57,7 @@ def test_a_new_requirement_reaches_the_watchers_inbox_once(watched, smtp):
 
     call_command("send_digests")
     assert len(smtp.messages) == 1
-    message = smtp.messages[0]
+    message = message_from_bytes(smtp.messages[0])
     assert message["To"] == "analyst@example.org" and "What changed in the rules you watch" in message["Subject"]
     text = body(message)
     assert f"New requirement in {rule}: Art. 99." in text

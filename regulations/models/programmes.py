@@ -48,6 +48,13 @@ def sees_every_firm(user) -> bool:
     return user.is_active and (user.is_superuser or user.has_perm(SEE_EVERY_FIRM))
 
 
+def members_of(company) -> models.QuerySet:
+    """The users who belong to ``company``: its possible owners of an assessment, by username."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(firm_memberships__company=company).order_by("username")
+
+
 def firms_of(user) -> models.QuerySet:
     """The firms whose own work (programmes, their assessments and evidence) ``user`` may see and edit."""
     if not user.is_authenticated:

@@ -30,7 +30,7 @@ from regulations.models import (
     Requirement,
     Rule,
 )
-from regulations.models.programmes import firms_of
+from regulations.models.programmes import firms_of, members_of
 from regulations.programme_assessments import StaleAssessment, Standing, may_edit, record_assessment, standings
 from regulations.workspace import PAGE_SIZE, GridFilter
 from regulations.workspace import programme_grid as programme_grid_rows
@@ -45,10 +45,6 @@ def programme_of(request, company: str, slug: str) -> Programme:
     return get_object_or_404(visible, company__slug=company, slug=slug)
 
 
-def members_of(programme: Programme) -> list:
-    return list(get_user_model().objects.filter(firm_memberships__company=programme.company).order_by("username"))
-
-
 class RowForm(forms.Form):
     status = forms.ChoiceField(choices=AssessmentStatus.choices)
     owner = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False, to_field_name="username")
@@ -57,8 +53,7 @@ class RowForm(forms.Form):
 
     def __init__(self, programme: Programme, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        members = get_user_model().objects.filter(firm_memberships__company=programme.company)
-        self.fields["owner"].queryset = members.order_by("username")
+        self.fields["owner"].queryset = members_of(programme.company)
 
 
 @login_required
@@ -141,7 +136,7 @@ def record_row(request, company: str, slug: str, requirement_id: int):
         "label": f"{requirement.rule} {requirement.reference or requirement.key}",
         "standing": standing,
         "form": row_form(programme, requirement.pk, standing),
-        "members": members_of(programme),
+        "members": list(members_of(programme.company)),
         "problem": problem,
         "saved": problem is None,
         "next": back,

@@ -20,11 +20,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from regulations.models import Programme, Requirement
+from regulations.models.programmes import members_of
 from regulations.programme_assessments import StaleAssessment, may_edit, record_assessment
 from regulations.workspace import GridFilter, grid_rows
 from regulations.workspace_sheet import MAX_BYTES, BadSheet, read_workbook, write_workbook
 
-from .workspace import members_of, programme_of
+from .workspace import programme_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -68,7 +69,7 @@ def upload_programme(request, company: str, slug: str):
     try:
         if upload.size > MAX_BYTES:  # refused before a byte is read
             raise BadSheet(f"The file is {upload.size / 1024 / 1024:.0f} MB; at most {context['max_mb']} MB.")
-        members = {member.get_username() for member in members_of(programme)}
+        members = {member.get_username() for member in members_of(programme.company)}
         rows = grid_rows(programme, {}, request.user, timezone.localdate())
         result = read_workbook(upload.read(), programme, rows, members)
     except BadSheet as refusal:
@@ -89,7 +90,7 @@ def apply_upload(request, company: str, slug: str):
         return grid
     taken = set(request.POST.getlist("take"))
     chosen = [change for change in pending if not change["conflict"] or change["id"] in taken]
-    users = {member.get_username(): member for member in members_of(programme)}
+    users = {member.get_username(): member for member in members_of(programme.company)}
     try:
         with transaction.atomic():
             for change in chosen:

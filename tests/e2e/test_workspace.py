@@ -2,13 +2,13 @@
 and do the same without JavaScript."""
 
 import re
-import socket
 
 import openpyxl
 import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import expect
 
+from ..servers import Inbox, free_port
 from .conftest import axe_violations, manage
 
 PROGRAMME = """
@@ -119,23 +119,6 @@ def test_the_spreadsheet_round_trip_with_a_conflict(admin_page, live_url, progra
     expect(page.locator('#tally [data-status="met"] strong')).to_have_text(str(met_before + 1))
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Inbox:
-    """An aiosmtpd handler keeping what the digest command sends."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope.content.decode())
-        return "250 OK"
-
-
 A_RULE_CHANGES = """
 from django.contrib.auth import get_user_model
 from regulations import models as m
@@ -225,6 +208,6 @@ def test_the_whole_loop_from_a_new_programme_to_the_digest(admin_page, live_url,
         controller.stop()
         manage(server_env, "shell", "-c", UNDO_THE_CHANGE)  # other browser tests read the same content
     assert len(inbox.messages) == 1
-    digest = inbox.messages[0]
+    digest = inbox.messages[0].decode()
     assert "To: lead@example.org" in digest and "§ 1f (e2e)" in digest
     assert f"{live_url}/rules/{rule_slug}/" in digest and name in digest
