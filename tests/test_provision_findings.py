@@ -252,3 +252,33 @@ def test_a_finding_in_the_content_loads_with_the_rules_read(content_copy):
     loaded = m.Answer.objects.get(jurisdiction__code="AF", question__slug="crash-reporting")
     assert loaded.is_finding and loaded.checked_on == CHECKED
     assert [rule.slug for rule in loaded.checked_rules.all()] == ["de-stvg-autonomous-2021"]
+
+
+def gaps(*args) -> dict[str, tuple[int, list[str]]]:
+    """The provision_gaps command's listing: country code -> (questions answered, slugs of the open ones)."""
+    out = io.StringIO()
+    call_command("provision_gaps", "--questions", *args, stdout=out)
+    listing, code = {}, None
+    for line in out.getvalue().splitlines()[1:]:
+        if line.startswith("\t"):
+            listing[code][1].append(line.rsplit("\t", 1)[1])
+        else:
+            code, answered, _ = line.split("\t")
+            listing[code] = (int(answered.split()[0]), [])
+    return listing
+
+
+def test_the_gap_listing_counts_a_new_finding_and_drops_its_question():
+    before = gaps()
+    published = m.Rule.objects.published()
+    code, (answered, open_) = next(
+        (code, row) for code, row in before.items() if row[1] and published.filter(jurisdiction__code=code).exists()
+    )
+    country = m.Jurisdiction.objects.get(code=code)
+    question = m.Question.objects.get(slug=open_[0])
+    finding(question, country, m.Rule.objects.published().filter(jurisdiction=country).first())
+
+    after = gaps()
+    assert after[code][0] == answered + 1
+    assert question.slug not in after[code][1]
+    assert all(count < 20 for count, _ in gaps("--below", "20").values())
